@@ -1,0 +1,1 @@
+"""Auto-grader and handout builder for a deep-learning course."""

@@ -1,0 +1,145 @@
+"""The two things a check compares: the student's code and the reference.
+
+Both offer the same face, so one probe runs on either:
+    impl.mlp.LinearMap(4, 3).forward(x)      # modules by file stem
+    impl.seed(0); impl.draw(5)               # numpy's global random stream
+    impl.seconds(impl.mlp.f, x, times=3)     # wall time of repeated calls
+The student's side runs in a sandboxed worker and hands back plain data or
+Remote handles; the reference's side is imported into the grader itself.
+"""
+import importlib.util
+import sys
+import time
+
+import numpy as np
+
+from grader.sandbox import wire
+
+
+class Remote:
+    """An object living in the student's worker; attribute access and calls go over the wire."""
+
+    def __init__(self, code, handle, label):
+        self._code, self._handle, self._label = code, handle, label
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        label = f"{self._label}.{name}"
+        return self._code._ask(label, {"op": "get", "handle": self._handle.number, "name": name})
+
+    def __call__(self, *args, **kwargs):
+        label = f"{self._label}(...)" if "." not in self._label else self._label
+        return self._code._ask(label, {"op": "call", "handle": self._handle.number,
+                                       "args": self._code._send(list(args)),
+                                       "kwargs": self._code._send(kwargs)})
+
+    def __repr__(self):
+        return f"a {self._handle.type_name} object"
+
+
+class StudentCode:
+    """The submission, as seen through a Sandbox."""
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self.modules = {}
+        self.import_failures = {}
+
+    def __getattr__(self, module):
+        if module.startswith("_"):
+            raise AttributeError(module)
+        key = (module, self.sandbox.generation)
+        if module in self.import_failures:
+            raise self.import_failures[module]
+        if key not in self.modules:
+            try:
+                self.modules[key] = self._ask(f"importing {module}.py", {"op": "import", "module": module})
+            except Exception as problem:
+                self.import_failures[module] = problem
+                raise
+        return self.modules[key]
+
+    def seed(self, seed):
+        self._ask("np.random.seed", {"op": "seed", "seed": int(seed)})
+
+    def draw(self, count):
+        return self._ask("np.random.uniform", {"op": "draw", "count": int(count)})
+
+    def keep(self, value):
+        """Send `value` once and get a handle to pass instead (for timing without transfers)."""
+        return self._ask("storing an input", {"op": "keep", "value": self._send(value)})
+
+    def seconds(self, target, *args, times=1, **kwargs):
+        """Wall time, measured here, of `times` calls of a Remote `target`."""
+        start = time.perf_counter()
+        self._ask(target._label, {"op": "repeat", "handle": target._handle.number, "times": int(times),
+                                  "args": self._send(list(args)), "kwargs": self._send(kwargs)})
+        return time.perf_counter() - start
+
+    def output(self):
+        return self.sandbox.output()
+
+    def _send(self, value):
+        if isinstance(value, Remote):
+            return wire.encode(value._handle)
+        if isinstance(value, (list, tuple)):
+            items = [self._send(v) for v in value]
+            return {"__tuple__": items} if isinstance(value, tuple) else items
+        if isinstance(value, dict):
+            return {"__dict__": {k: self._send(v) for k, v in value.items()}}
+        return wire.encode(value)
+
+    def _ask(self, label, message):
+        value = self.sandbox.request(label, message)
+        return self._wrap(value, label)
+
+    def _wrap(self, value, label):
+        if isinstance(value, wire.Handle):
+            name = label if value.type_name in ("module", "function", "type", "method") else value.type_name
+            return Remote(self, value, name.removeprefix("importing ").removesuffix(".py"))
+        if isinstance(value, list):
+            return [self._wrap(v, label) for v in value]
+        if isinstance(value, tuple):
+            return tuple(self._wrap(v, label) for v in value)
+        if isinstance(value, dict):
+            return {k: self._wrap(v, label) for k, v in value.items()}
+        return value
+
+
+class ReferenceCode:
+    """The reference solution, imported into the grader under private module names."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.modules = {}
+
+    def __getattr__(self, module):
+        if module.startswith("_"):
+            raise AttributeError(module)
+        if module not in self.modules:
+            name = f"_reference_{abs(hash(str(self.directory)))}_{module}"
+            spec = importlib.util.spec_from_file_location(name, self.directory / f"{module}.py")
+            loaded = importlib.util.module_from_spec(spec)
+            sys.modules[name] = loaded
+            spec.loader.exec_module(loaded)
+            self.modules[module] = loaded
+        return self.modules[module]
+
+    def seed(self, seed):
+        np.random.seed(int(seed))
+
+    def draw(self, count):
+        return np.random.uniform(0, 1, int(count))
+
+    def keep(self, value):
+        return value
+
+    def seconds(self, target, *args, times=1, **kwargs):
+        start = time.perf_counter()
+        for _ in range(times):
+            target(*args, **kwargs)
+        return time.perf_counter() - start
+
+    def output(self):
+        return ""

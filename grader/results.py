@@ -1,0 +1,66 @@
+"""Results in the Gradescope autograder format, written as tests finish.
+
+results.json: {"score", "execution_time", "output", "visibility",
+"stdout_visibility", "tests": [{"name", "number", "score", "max_score",
+"status": "passed"|"failed", "output", "visibility", "tags"}]}.
+"""
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+
+VISIBLE, AFTER_PUBLISHED = "visible", "after_published"
+
+
+@dataclass
+class TestResult:
+    name: str
+    number: str
+    score: float
+    max_score: float
+    status: str
+    output: str
+    visibility: str
+    tags: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return self.status == "passed"
+
+
+@dataclass
+class Results:
+    assignment: str
+    tests: list = field(default_factory=list)
+    output: str = ""
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def score(self):
+        return round(sum(t.score for t in self.tests), 6)
+
+    @property
+    def max_score(self):
+        return round(sum(t.max_score for t in self.tests), 6)
+
+    def by_part(self):
+        """{part tag: points scored} for gradebook columns."""
+        parts = {}
+        for test in self.tests:
+            part = test.tags[0] if test.tags else test.name
+            parts[part] = parts.get(part, 0) + test.score
+        return parts
+
+    def to_gradescope(self):
+        return {"score": self.score, "execution_time": round(time.monotonic() - self.started, 3),
+                "output": self.output, "visibility": VISIBLE, "stdout_visibility": "hidden",
+                "tests": [asdict(t) for t in self.tests]}
+
+    def write(self, path):
+        """Atomically replace `path`, so a run killed at any moment leaves a whole file."""
+        if path is None:
+            return
+        temporary = f"{path}.partial"
+        with open(temporary, "w") as stream:
+            json.dump(self.to_gradescope(), stream, indent=1)
+        os.replace(temporary, path)

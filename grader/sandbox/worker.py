@@ -1,0 +1,125 @@
+"""The process that runs student code: a loop that answers the grader's requests.
+
+It reads requests and writes answers on the two pipe fds named in argv; the student's own prints go to
+stdout and stderr, which the grader reads separately and caps. Every answer is
+plain data (see wire.py) or a handle to an object kept here.
+
+Requests: {"op": "import", "module"} | {"op": "get", "handle", "name"} |
+{"op": "call", "handle", "args", "kwargs"} | {"op": "keep", "value"} |
+{"op": "repeat", "handle", "args", "kwargs", "times"} | {"op": "seed", "seed"} |
+{"op": "draw", "count"}.
+"""
+import importlib
+import os
+import sys
+import traceback
+
+import numpy as np
+
+from grader.sandbox import wire
+
+objects = {}
+
+
+def keep(value):
+    number = len(objects) + 1
+    objects[number] = value
+    return wire.Handle(number, type(value).__name__)
+
+
+def to_wire(value):
+    """Plain data goes as it is; anything else stays here behind a handle."""
+    try:
+        return wire.encode(value)
+    except (TypeError, RecursionError, ValueError):
+        return wire.encode(keep(value))
+
+
+def from_wire(data):
+    value = wire.decode(data)
+    return _resolve(value)
+
+
+def _resolve(value):
+    if isinstance(value, wire.Handle):
+        return objects[value.number]
+    if isinstance(value, list):
+        return [_resolve(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_resolve(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _resolve(v) for k, v in value.items()}
+    return value
+
+
+def op_import(msg):
+    return importlib.import_module(msg["module"])
+
+
+def op_get(msg):
+    return getattr(objects[msg["handle"]], msg["name"])
+
+
+def op_call(msg):
+    return objects[msg["handle"]](*from_wire(msg["args"]), **from_wire(msg["kwargs"]))
+
+
+def op_repeat(msg):
+    target, args, kwargs = objects[msg["handle"]], from_wire(msg["args"]), from_wire(msg["kwargs"])
+    for _ in range(msg["times"]):
+        target(*args, **kwargs)
+
+
+def op_keep(msg):
+    return from_wire(msg["value"])
+
+
+def op_seed(msg):
+    np.random.seed(msg["seed"])
+
+
+def op_draw(msg):
+    return np.random.uniform(0, 1, msg["count"])
+
+
+OPS = {"import": op_import, "get": op_get, "call": op_call, "repeat": op_repeat,
+       "keep": op_keep, "seed": op_seed, "draw": op_draw}
+
+
+def describe(exc, workdir):
+    """What went wrong, and the last line of the student's own files it passed."""
+    where = ""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        where = f"{os.path.basename(exc.filename)} line {exc.lineno}"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(workdir):
+            where = f"{os.path.relpath(frame.filename, workdir)} line {frame.lineno}, in {frame.name}"
+    message = str(exc) if not isinstance(exc, SyntaxError) else exc.msg
+    return {"type": type(exc).__name__, "message": message[:1000], "where": where}
+
+
+def serve(requests, answers, workdir):
+    while True:
+        try:
+            header = wire.read_exactly(requests.read, 8)
+        except EOFError:
+            return
+        msg = wire.parse_payload(wire.read_exactly(requests.read, wire.header_length(header)))
+        try:
+            answer = {"ok": True, "value": to_wire(OPS[msg["op"]](msg))}
+        except BaseException as exc:  # the student's SystemExit too: report it, keep serving
+            answer = {"ok": False, "error": describe(exc, workdir)}
+        wire.write_message(answers, answer)
+
+
+def main():
+    workdir = os.path.realpath(os.getcwd()) + os.sep
+    sys.path.insert(0, workdir)
+    sys.dont_write_bytecode = True
+    requests = os.fdopen(int(sys.argv[1]), "rb", buffering=0)
+    answers = os.fdopen(int(sys.argv[2]), "wb")
+    serve(requests, answers, workdir)
+
+
+if __name__ == "__main__":
+    main()
