@@ -35,7 +35,9 @@ class Assignment:
 
     @property
     def public_tests(self):
-        return self.directory / "tests_public.py"
+        """tests_public.py beside the reference, or test_public.py in a handout's tests/."""
+        course_copy = self.directory / "tests_public.py"
+        return course_copy if course_copy.exists() else self.directory / "test_public.py"
 
     @property
     def hidden_tests(self):
@@ -55,10 +57,15 @@ class Assignment:
 def load(assignment_id, solutions=None):
     """The assignment named `assignment_id`, or UnknownAssignment listing the ones there are."""
     directory = Path(solutions or paths.SOLUTIONS) / assignment_id
-    config = directory / "assignment.toml"
-    if not config.is_file():
+    if not (directory / "assignment.toml").is_file():
         known = ", ".join(all_ids(solutions)) or "none"
         raise UnknownAssignment(f"no assignment {assignment_id!r} (known: {known})")
+    return load_from(directory, assignment_id)
+
+
+def load_from(directory, assignment_id):
+    """The assignment whose assignment.toml is in `directory` (a course folder or a handout's tests/)."""
+    config = Path(directory) / "assignment.toml"
     data = tomllib.loads(config.read_text())
     return Assignment(id=assignment_id, title=data["title"], seed=data.get("seed", ""),
                       files=list(data["files"]), limits=Limits(**data.get("limits", {})),

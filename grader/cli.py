@@ -1,0 +1,127 @@
+"""The `grader` command: list, build, check, grade, gradebook, experiment."""
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from grader import assignments
+
+
+def fail(message):
+    """Stop with one readable line."""
+    raise click.ClickException(message)
+
+
+def load_assignment(assignment_id):
+    try:
+        return assignments.load(assignment_id)
+    except assignments.UnknownAssignment as exc:
+        fail(str(exc))
+
+
+@click.group()
+def main():
+    """Build handouts and grade submissions for the course."""
+
+
+@main.command("list")
+def list_assignments():
+    """The assignments, their parts and points."""
+    for assignment_id in assignments.all_ids():
+        assignment = assignments.load(assignment_id)
+        checks = assignment.checks()
+        click.echo(f"{assignment_id}: {assignment.title} ({assignment.points():g} points)")
+        parts = {}
+        for one in checks:
+            public, hidden = parts.get(one.part, (0, 0))
+            parts[one.part] = (public + (0 if one.hidden else one.points), hidden + (one.points if one.hidden else 0))
+        for part, (public, hidden) in parts.items():
+            click.echo(f"  {part:<24} {public + hidden:>5g} points ({public:g} public, {hidden:g} hidden)")
+
+
+@main.command()
+@click.argument("assignment_id")
+@click.argument("submission", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("results.json"), show_default=True)
+def grade(assignment_id, submission, out):
+    """Grade one folder or .zip with every check; writes Gradescope results.json."""
+    from grader.grading import grade as grade_submission
+    from grader.report import print_table
+    assignment = load_assignment(assignment_id)
+    results = grade_submission(assignment, submission, out=out)
+    print_table(results, stream=sys.stdout)
+    click.echo(f"results written to {out}")
+
+
+@main.command()
+@click.argument("assignment_id")
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+def check(assignment_id, path):
+    """Run the public checks on your working folder (default: here) and print a score table."""
+    from grader.grading import grade as grade_submission
+    from grader.report import print_table
+    assignment = public_assignment(assignment_id, path)
+    results = grade_submission(assignment, path, include_hidden=False)
+    print_table(results, stream=sys.stdout)
+    click.echo("Hidden checks run when you submit; these public ones are a subset.")
+
+
+def public_assignment(assignment_id, path):
+    """The course's copy where the grader has one, else the handout's own tests/ folder."""
+    try:
+        return assignments.load(assignment_id)
+    except assignments.UnknownAssignment:
+        handout_tests = Path(path) / "tests"
+        if (handout_tests / "assignment.toml").is_file():
+            return assignments.load_from(handout_tests, assignment_id)
+        fail(f"no assignment {assignment_id!r} here: run this in your handout folder, "
+             "which has tests/assignment.toml")
+
+
+@main.command()
+@click.argument("assignment_id")
+@click.argument("name")
+@click.option("--data-dir", type=click.Path(exists=True, path_type=Path),
+              help="Folder with the real data set (default: a small data set shipped with the grader).")
+@click.option("--device", default="cpu", show_default=True, help="cpu or cuda")
+@click.option("--epochs", type=int, help="Override the homework's number of epochs.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+def experiment(assignment_id, name, data_dir, device, epochs, out):
+    """Run a reference experiment; writes its metrics and plots to --out."""
+    from grader.datasets import DatasetError
+    from grader.experiments import ExperimentError, run_experiment
+    try:
+        metrics = run_experiment(assignment_id, name, data_dir=data_dir, device=device,
+                                 out_dir=out, epochs=epochs)
+    except (ExperimentError, DatasetError) as exc:
+        fail(str(exc))
+    for run in metrics["runs"]:
+        click.echo(f"{run['label']:<40} final test accuracy {run['final_test_accuracy']}")
+    click.echo(f"plots and metrics written to {out}/")
+
+
+@main.command()
+@click.argument("assignment_ids", nargs=-1)
+def build(assignment_ids):
+    """Write each student handout to assignments/ID/ and the Gradescope zip to dist/."""
+    from grader.autograder import build_autograder
+    from grader.handout import render_handout
+    for assignment_id in assignment_ids or assignments.all_ids():
+        assignment = load_assignment(assignment_id)
+        written = render_handout(assignment)
+        archive = build_autograder(assignment)
+        click.echo(f"{assignment_id}: handout of {len(written)} files in assignments/{assignment_id}/, "
+                   f"autograder {archive}")
+
+
+@main.command()
+@click.argument("assignment_id", default="mlp_numpy")
+def demo(assignment_id):
+    """Build the handout, then grade the reference, the untouched handout and example submissions."""
+    from grader.demo import run_demo
+    run_demo(load_assignment(assignment_id))
+
+
+if __name__ == "__main__":
+    main()
