@@ -97,7 +97,9 @@ def experiment(assignment_id, name, data_dir, device, epochs, out):
     except (ExperimentError, DatasetError) as exc:
         fail(str(exc))
     for run in metrics["runs"]:
-        click.echo(f"{run['label']:<40} final test accuracy {run['final_test_accuracy']}")
+        accuracy = run["final_test_accuracy"]
+        shown = "diverged" if accuracy is None else f"{accuracy:.3f}"
+        click.echo(f"{run['label']:<40} final test accuracy {shown}")
     click.echo(f"plots and metrics written to {out}/")
 
 
