@@ -125,5 +125,29 @@ def demo(assignment_id):
     run_demo(load_assignment(assignment_id))
 
 
+@main.command()
+@click.argument("assignment_id")
+@click.argument("submissions_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("grades.csv"),
+              show_default=True, help="the CSV; each student's results.json goes beside it in OUT.results/")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=min(4, os.cpu_count() or 1),
+              show_default=True, help="submissions graded at once")
+def gradebook(assignment_id, submissions_dir, out, jobs):
+    """Grade every folder or .zip under SUBMISSIONS_DIR (one per student) into a CSV.
+
+    Resumable: students already in the CSV are not graded again.
+    """
+    from grader.gradebook import GradebookError, run_gradebook
+    assignment = load_assignment(assignment_id)
+    try:
+        summary = run_gradebook(assignment, submissions_dir, out, jobs)
+    except GradebookError as exc:
+        fail(str(exc))
+    if summary.ignored:
+        click.echo(f"ignored (not a folder or .zip, or a second entry for one student): "
+                   f"{', '.join(summary.ignored)}", err=True)
+    click.echo(f"{summary.graded} graded now, {summary.already} already in {out}")
+
+
 if __name__ == "__main__":
     main()

@@ -5,7 +5,8 @@ run in the grader's own process, on the same inputs and the same random seeds.
 """
 import numpy as np
 
-from grader.checks import as_array, check, expect, expect_close, sibling
+from grader.checks import CheckFailed, as_array, check, expect, expect_close, sibling
+from grader.sandbox.runner import SandboxProblem, StudentError
 
 public = sibling(__file__, "tests_public")
 
@@ -211,7 +212,7 @@ def ten_training_steps(student, reference):
 
 
 @check(points=1, part="Rules")
-def numpy_only(sources):
+def numpy_only(student, sources):
     """mlp.py imports numpy and nothing else"""
     from grader.checks import imported_modules, syntax_problem
     source = sources.get("mlp.py")
@@ -221,6 +222,13 @@ def numpy_only(sources):
     others = {name: line for name, line in imported_modules(source).items() if name != "numpy"}
     listing = ", ".join(f"{name} (line {line})" for name, line in sorted(others.items(), key=lambda i: i[1]))
     expect(not others, f"mlp.py may import numpy only; found {listing}")
+    try:  # a rule is judged on work done: the untouched handout earns nothing here
+        public.linear_map(student, np.eye(2), np.zeros(2)).forward(np.ones((1, 2)))
+    except StudentError as problem:
+        if problem.error["type"] == "NotImplementedError":
+            raise CheckFailed(f"judged once mlp.py is filled in: {problem}") from None
+    except SandboxProblem:
+        pass  # a broken forward loses its own checks, not this one
 
 
 @check(points=1, part="Speed")

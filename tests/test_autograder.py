@@ -1,0 +1,128 @@
+"""dist/ID-autograder.zip follows the Gradescope autograder specification."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader import assignments, paths
+from grader.autograder import build_autograder
+
+REFERENCE = paths.SOLUTIONS / "mlp_numpy"
+VISIBILITIES = {"visible", "hidden", "after_due_date", "after_published"}
+
+
+@pytest.fixture(scope="module")
+def assignment():
+    return assignments.load("mlp_numpy")
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory, assignment):
+    return build_autograder(assignment, dist=tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture
+def unpacked(tmp_path, archive):
+    """A stand-in for /autograder: the zip in source/, an empty submission/."""
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(root / "source")
+    (root / "submission").mkdir()
+    return root
+
+
+def run_autograder(root):
+    """As Gradescope does: run_autograder copied to the root, run there, with our Python on PATH."""
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    env = {**os.environ, "GRADER_AUTOGRADER_ROOT": str(root),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("GRADER_HOME", None)
+    return subprocess.run(["bash", str(root / "run_autograder")], env=env, cwd=root,
+                          capture_output=True, text=True, timeout=300)
+
+
+def assert_gradescope_results(data):
+    assert isinstance(data["score"], (int, float))
+    assert isinstance(data["tests"], list) and data["tests"]
+    for test in data["tests"]:
+        assert isinstance(test["name"], str) and test["name"]
+        assert isinstance(test["score"], (int, float)) and isinstance(test["max_score"], (int, float))
+        assert test["status"] in {"passed", "failed"}
+        assert isinstance(test["output"], str)
+        assert test["visibility"] in VISIBILITIES
+
+
+def test_the_zip_is_named_for_the_assignment(archive):
+    assert archive.name == "mlp_numpy-autograder.zip"
+
+
+def test_setup_and_run_autograder_are_executable_at_the_root(archive):
+    with zipfile.ZipFile(archive) as zipped:
+        for name in ("setup.sh", "run_autograder"):
+            mode = zipped.getinfo(name).external_attr >> 16
+            assert mode & 0o111 == 0o111
+            assert zipped.read(name).startswith(b"#!/usr/bin/env bash\n")
+
+
+def test_the_zip_holds_the_package_and_this_assignment_only(archive):
+    with zipfile.ZipFile(archive) as zipped:
+        names = zipped.namelist()
+    assert {"pyproject.toml", "grader/__init__.py", "grader/cli.py", "grader/sandbox/worker.py",
+            "solutions/mlp_numpy/assignment.toml", "solutions/mlp_numpy/mlp.py",
+            "solutions/mlp_numpy/tests_public.py", "solutions/mlp_numpy/tests_hidden.py"} <= set(names)
+    assert all(n.split("/")[0] in {"setup.sh", "run_autograder", "pyproject.toml", "grader", "solutions"}
+               for n in names)
+    assert all(n.startswith("solutions/mlp_numpy/") for n in names if n.startswith("solutions/"))
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/." in n]
+
+
+def test_the_same_sources_give_the_same_zip(tmp_path, assignment, archive):
+    again = build_autograder(assignment, dist=tmp_path)
+    assert again.read_bytes() == archive.read_bytes()
+
+
+def test_setup_installs_only_what_a_numpy_assignment_needs(archive):
+    with zipfile.ZipFile(archive) as zipped:
+        setup = zipped.read("setup.sh").decode()
+    for package in ("numpy", "nbformat", "jinja2", "click", "tqdm"):
+        assert f'"{package}' in setup
+    assert "torch" not in setup
+    assert '--no-deps "$ROOT/source"' in setup
+    assert 'chmod -R go-rwx "$ROOT/source"' in setup
+
+
+def test_both_scripts_are_valid_bash(unpacked):
+    for name in ("setup.sh", "run_autograder"):
+        subprocess.run(["bash", "-n", str(unpacked / "source" / name)], check=True)
+
+
+def test_the_reference_gets_full_marks(unpacked, assignment):
+    for name in ("mlp.py", "answers.py"):
+        shutil.copy(REFERENCE / name, unpacked / "submission" / name)
+    finished = run_autograder(unpacked)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    data = json.loads((unpacked / "results" / "results.json").read_text())
+    assert_gradescope_results(data)
+    assert data["score"] == assignment.points()
+    assert all(t["status"] == "passed" for t in data["tests"])
+
+
+def test_an_empty_submission_scores_zero_and_still_exits_0(unpacked, assignment):
+    finished = run_autograder(unpacked)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    data = json.loads((unpacked / "results" / "results.json").read_text())
+    assert_gradescope_results(data)
+    assert data["score"] == 0
+    assert sum(t["max_score"] for t in data["tests"]) == assignment.points()
+
+
+def test_a_run_that_writes_no_results_fails(unpacked):
+    shutil.rmtree(unpacked / "source" / "solutions")
+    finished = run_autograder(unpacked)
+    assert finished.returncode != 0
+    assert not (unpacked / "results" / "results.json").exists()
