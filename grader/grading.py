@@ -67,7 +67,7 @@ def run_check(check, number, fixtures, sandbox):
             traceback.print_exc()
     finally:
         sandbox.deadline = None
-    printed = fixtures["student"].output()
+    printed = fixtures["student"].output().replace(sandbox.workdir + os.sep, "")
     if printed.strip():
         message += ("\n\n" if message else "") + "Your code printed:\n" + printed
     return TestResult(name=check.name, number=str(number),

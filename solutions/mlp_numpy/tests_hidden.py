@@ -112,6 +112,7 @@ def dropout_matches_reference(student, reference):
 def dropout_rate(student):
     """Dropout zeroes a fraction p of the units, not 1 - p"""
     x = np.ones((400, 500))
+    student.seed(0)
     out = as_array(student.mlp.ReLU(dropout_chance=0.3).forward(x, True), "ReLU(0.3).forward(ones, train=True)")
     dropped = float(np.mean(out == 0))
     expect(abs(dropped - 0.3) < 0.01, f"ReLU(0.3).forward(ones (400, 500), train=True): expected about "
@@ -234,7 +235,8 @@ def numpy_only(student, sources):
 @check(points=1, part="Speed")
 def vectorised_speed(student, reference_process):
     """TwoLayerMLP forward and backward run within 10x of the reference's time"""
-    batch, sizes, times = 512, [100, 64, 64, 10], 20
+    # Narrow layers and a wide batch: a loop over samples costs 20x and more, never borderline.
+    batch, sizes, times = 1000, [20, 16, 16, 4], 20
     seconds = [best_time(impl, batch, sizes, times) for impl in (student, reference_process)]
     ratio = seconds[0] / max(seconds[1], 1e-9)
     expect(ratio <= 10, f"TwoLayerMLP forward+backward on a batch of {batch}, {times} times: took "

@@ -53,8 +53,10 @@ def gradients_by_step(model, Ws, bs):
     """After backward, step() with lr=1 and alpha=0 moves each parameter by exactly -its gradient."""
     model.step()
     new_Ws, new_bs = model.getWs(), model.getbs()
-    grad_Ws = [W - as_array(new, "getWs()") for W, new in zip(Ws, new_Ws)]
-    grad_bs = [b - as_array(new, "getbs()") for b, new in zip(bs, new_bs)]
+    expect(len(new_Ws) == len(Ws) and len(new_bs) == len(bs),
+           f"getWs()/getbs(): expected {len(Ws)} weights and biases, got {len(new_Ws)} and {len(new_bs)}")
+    grad_Ws = [W - as_array(new, f"getWs()[{i}]", W.shape) for i, (W, new) in enumerate(zip(Ws, new_Ws))]
+    grad_bs = [b - as_array(new, f"getbs()[{i}]", b.shape) for i, (b, new) in enumerate(zip(bs, new_bs))]
     return grad_Ws, grad_bs
 
 
@@ -67,7 +69,6 @@ def expect_mlp_gradients(model, sizes, name, rng):
     model.forward(x, True)
     model.backward(upstream)
     grad_Ws, grad_bs = gradients_by_step(model, Ws, bs)
-    expect(len(grad_Ws) == len(Ws), f"{name}.getWs(): expected {len(Ws)} matrices, got {len(grad_Ws)}")
     for i in range(len(Ws)):
         def loss_W(W, i=i):
             return np.sum(upstream * mlp_forward(Ws[:i] + [W] + Ws[i + 1:], bs, x))
