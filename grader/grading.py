@@ -5,6 +5,7 @@ in the grader's process, from plain data.
 """
 import os
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -32,8 +33,7 @@ def grade(assignment, submission, out=None, include_hidden=True, slot=0, hide=()
             return fail_everything(assignment, results, str(problem), include_hidden, out)
         results.output = "\n".join(prepared.notes + [f"missing: {name}" for name in prepared.missing])
         hand_over(workdir, slot)
-        isolation = Isolation(uid=sandbox_uid(slot),
-                              hide=[paths.SOLUTIONS, *hide, *source_secrets(submission, out, workdir)])
+        isolation = isolation_for(submission, out, workdir, slot, hide)
         run_checks(assignment, workdir, prepared, results, out, include_hidden, isolation)
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
@@ -57,8 +57,9 @@ def run_check(check, number, fixtures, sandbox):
     """One check's TestResult; whatever the student's code does, a verdict comes back."""
     sandbox.deadline = time.monotonic() + sandbox.limits.seconds_per_test
     try:
-        check.function(**{name: fixtures[name] for name in check.needs})
-        status, message = "passed", ""
+        note = check.function(**{name: fixtures[name] for name in check.needs})
+        # a passing check may return one line worth reporting (a training run's accuracy, say)
+        status, message = "passed", note if isinstance(note, str) else ""
     except (CheckFailed, SandboxProblem) as verdict:
         status, message = "failed", str(verdict)
     except Exception as exc:  # the student's data broke the check's own arithmetic
@@ -130,6 +131,36 @@ def harden(directory):
     """Where namespaces are refused, file modes alone keep the sandbox user out."""
     if directory.exists():
         os.chmod(directory, os.stat(directory).st_mode & ~0o077)
+
+
+def isolation_for(submission, out, workdir, slot, hide=()):
+    """The sandbox user of `slot`, and every path its worker must not see."""
+    secrets = [paths.SOLUTIONS, *hide, *source_secrets(submission, out, workdir), *course_secrets(workdir)]
+    return Isolation(uid=sandbox_uid(slot), hide=list(dict.fromkeys(str(p) for p in secrets)))
+
+
+def course_secrets(workdir):
+    """Everything in the course folder (REPO_ROOT or GRADER_HOME) but what a worker needs.
+
+    solutions/ is not the only copy of the reference in a checkout: .git holds every
+    version of it, dist/ the autograder zip with solutions/ inside, tests/ near-copies
+    (the buggy example submissions). A worker needs this package and Python, nothing else.
+    """
+    import grader
+    import numpy
+    root = paths.REPO_ROOT.resolve()
+    needed = [Path(p).resolve() for p in (workdir, os.path.dirname(grader.__file__), sys.prefix, sys.base_prefix,
+                                          os.path.dirname(os.path.realpath(sys.executable)),
+                                          os.path.dirname(os.path.dirname(numpy.__file__)))]
+    if not root.is_dir():
+        return []
+    hidden = []
+    for entry in sorted(root.iterdir()):
+        target = entry.resolve()  # a link is hidden where it leads, but only inside the course folder
+        if target.is_relative_to(root) and target != root and \
+                not any(n == target or n.is_relative_to(target) or target.is_relative_to(n) for n in needed):
+            hidden.append(entry)
+    return hidden
 
 
 def source_secrets(submission, out, workdir):

@@ -4,9 +4,12 @@ Both offer the same face, so one probe runs on either:
     impl.mlp.LinearMap(4, 3).forward(x)      # modules by file stem
     impl.seed(0); impl.draw(5)               # numpy's global random stream
     impl.seconds(impl.mlp.f, x, times=3)     # wall time of repeated calls
+    layer.weight = impl.tensor(W)            # torch: a tensor made from a numpy array
+    impl.runtime("torch").manual_seed(0)     # a library or grader module, on that side
 The student's side runs in a sandboxed worker and hands back plain data or
 Remote handles; the reference's side is imported into the grader itself.
 """
+import importlib
 import importlib.util
 import sys
 import time
@@ -28,6 +31,13 @@ class Remote:
         label = f"{self._label}.{name}"
         return self._code._ask(label, {"op": "get", "handle": self._handle.number, "name": name})
 
+    def __setattr__(self, name, value):
+        """Setting an attribute of the remote object (e.g. a layer's weight); _names are local."""
+        if name.startswith("_"):
+            return object.__setattr__(self, name, value)
+        self._code._ask(f"setting {self._label}.{name}", {"op": "set", "handle": self._handle.number,
+                                                          "name": name, "value": self._code._send(value)})
+
     def __call__(self, *args, **kwargs):
         label = f"{self._label}(...)" if "." not in self._label else self._label
         return self._code._ask(label, {"op": "call", "handle": self._handle.number,
@@ -43,7 +53,7 @@ class StudentCode:
 
     def __init__(self, sandbox):
         self.sandbox = sandbox
-        self.modules = {}
+        self._imported = {}  # not `modules`: a submitted file may be modules.py
         self.import_failures = {}
 
     def __getattr__(self, module):
@@ -52,19 +62,27 @@ class StudentCode:
         key = (module, self.sandbox.generation)
         if module in self.import_failures:
             raise self.import_failures[module]
-        if key not in self.modules:
+        if key not in self._imported:
             try:
-                self.modules[key] = self._ask(f"importing {module}.py", {"op": "import", "module": module})
+                self._imported[key] = self._ask(f"importing {module}.py", {"op": "import", "module": module})
             except Exception as problem:
                 self.import_failures[module] = problem
                 raise
-        return self.modules[key]
+        return self._imported[key]
 
     def seed(self, seed):
         self._ask("np.random.seed", {"op": "seed", "seed": int(seed)})
 
     def draw(self, count):
         return self._ask("np.random.uniform", {"op": "draw", "count": int(count)})
+
+    def tensor(self, array):
+        """A torch tensor on the student's side: sent as numpy, made there with torch.from_numpy."""
+        return wire.Tensor(np.array(array))
+
+    def runtime(self, name):
+        """An installed module (torch, grader.training, ...) imported in the worker, as a Remote."""
+        return getattr(self, name)
 
     def keep(self, value):
         """Send `value` once and get a handle to pass instead (for timing without transfers)."""
@@ -83,6 +101,9 @@ class StudentCode:
     def _send(self, value):
         if isinstance(value, Remote):
             return wire.encode(value._handle)
+        torch = sys.modules.get("torch")
+        if torch is not None and isinstance(value, torch.Tensor):  # a grader-made tensor stays a tensor
+            return wire.encode(wire.Tensor(value.detach().cpu().numpy()))
         if isinstance(value, (list, tuple)):
             items = [self._send(v) for v in value]
             return {"__tuple__": items} if isinstance(value, tuple) else items
@@ -112,22 +133,29 @@ class ReferenceCode:
 
     def __init__(self, directory):
         self.directory = directory
-        self.modules = {}
+        self._imported = {}  # not `modules`: a submitted file may be modules.py
 
     def __getattr__(self, module):
         if module.startswith("_"):
             raise AttributeError(module)
-        if module not in self.modules:
+        if module not in self._imported:
             name = f"_reference_{abs(hash(str(self.directory)))}_{module}"
             spec = importlib.util.spec_from_file_location(name, self.directory / f"{module}.py")
             loaded = importlib.util.module_from_spec(spec)
             sys.modules[name] = loaded
             spec.loader.exec_module(loaded)
-            self.modules[module] = loaded
-        return self.modules[module]
+            self._imported[module] = loaded
+        return self._imported[module]
 
     def seed(self, seed):
         np.random.seed(int(seed))
+
+    def tensor(self, array):
+        import torch
+        return torch.from_numpy(np.array(array))
+
+    def runtime(self, name):
+        return importlib.import_module(name)
 
     def draw(self, count):
         return np.random.uniform(0, 1, int(count))

@@ -4,8 +4,10 @@ results.json: {"score", "execution_time", "output", "visibility",
 "stdout_visibility", "tests": [{"name", "number", "score", "max_score",
 "status": "passed"|"failed", "output", "visibility", "tags"}]}.
 """
+import contextlib
 import json
 import os
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -57,10 +59,23 @@ class Results:
                 "tests": [asdict(t) for t in self.tests]}
 
     def write(self, path):
-        """Atomically replace `path`, so a run killed at any moment leaves a whole file."""
+        """Atomically replace `path`, so a run killed at any moment leaves a whole file.
+
+        The temporary file gets a fresh random name, created exclusively and never
+        through a link (mkstemp): at a fixed name such as PATH.partial, in a folder
+        others may write to (/tmp), student code could plant a symbolic link for the
+        grader, running as root, to write through.
+        """
         if path is None:
             return
-        temporary = f"{path}.partial"
-        with open(temporary, "w") as stream:
-            json.dump(self.to_gradescope(), stream, indent=1)
-        os.replace(temporary, path)
+        fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".partial",
+                                         dir=os.path.dirname(os.path.abspath(path)))
+        try:
+            with os.fdopen(fd, "w") as stream:
+                json.dump(self.to_gradescope(), stream, indent=1)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise

@@ -49,8 +49,8 @@ def expect_close(got, expected, where, rtol=1e-6, atol=1e-8):
 def expect_equal(got, expected, where):
     """Exact equality of plain values (numbers, strings, bools, shapes)."""
     same = type(got) in (int, float, bool, str, tuple, list, type(None)) and got == expected
-    if isinstance(expected, bool):
-        same = type(got) is bool and got == expected
+    if type(expected) in (bool, int, str):  # False is not 0, and 0.0 is not the count 0
+        same = type(got) is type(expected) and got == expected
     if not same:
         raise CheckFailed(f"{where}: expected {show(expected)}, got {show(got)}")
 

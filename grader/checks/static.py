@@ -35,3 +35,67 @@ def syntax_problem(source, filename):
     except ValueError as exc:
         return f"{filename}: {exc}"
     return None
+
+
+# Names that only matter to PyTorch's autograd (or its functional twin): a hand-written
+# backward needs none of them. Turning autograd *off* (no_grad, set_grad_enabled(False),
+# requires_grad=False) is allowed.
+AUTOGRAD_NAMES = {"autograd", "enable_grad", "_set_grad_enabled", "retain_grad", "grad_fn",
+                  "functorch", "vjp", "jvp", "jacrev", "jacfwd"}
+AUTOGRAD_MODULES = ("torch.autograd", "torch.func", "functorch")
+GRAPH_KEYWORDS = {"retain_graph", "create_graph"}
+
+
+def autograd_uses(source):
+    """[(line, what, class name or None)] for each use of PyTorch's autograd in `source`.
+
+    Catches the names (torch.autograd, enable_grad, ...), imports of torch.autograd,
+    torch.func and functorch, strings naming them (getattr(torch, "autograd")), turning
+    requires_grad on, set_grad_enabled with anything but False, and backward calls with
+    autograd-only keywords. The class is the top-level class the use is in, if any.
+    Plain `.backward()` calls cannot be told from a module's own backward here: the
+    checks run the student's backward with autograd switched off to catch those.
+    """
+    found = []
+    for top in ast.parse(source).body:
+        where = top.name if isinstance(top, ast.ClassDef) else None
+        for node in ast.walk(top):
+            what = _autograd_use(node)
+            if what:
+                found.append((getattr(node, "lineno", top.lineno), what, where))
+    return sorted(set(found))
+
+
+def _is_false(node):
+    return isinstance(node, ast.Constant) and node.value in (False, 0)
+
+
+def _autograd_use(node):
+    if isinstance(node, ast.Name) and node.id in AUTOGRAD_NAMES | {"requires_grad_", "set_grad_enabled"}:
+        return node.id if node.id in AUTOGRAD_NAMES else None
+    if isinstance(node, ast.Attribute) and node.attr in AUTOGRAD_NAMES:
+        return f".{node.attr}"
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+        hits = [n for n in names if n.startswith(AUTOGRAD_MODULES) or n.split(".")[-1] in AUTOGRAD_NAMES]
+        return f"import of {hits[0]}" if hits else None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+            and node.value in AUTOGRAD_NAMES | {"requires_grad", "requires_grad_", "set_grad_enabled"}:
+        return f"the string {node.value!r}"
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        args = node.args + [k.value for k in node.keywords if k.arg in ("requires_grad", "mode")]
+        if name in ("requires_grad_", "set_grad_enabled") and not (args and _is_false(args[0])):
+            return f"{name}(...)"
+        for keyword in node.keywords:
+            if keyword.arg == "requires_grad" and not _is_false(keyword.value):
+                return "requires_grad=..."
+            if keyword.arg in GRAPH_KEYWORDS:
+                return f"{keyword.arg}=..."
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and target.attr == "requires_grad" and not _is_false(node.value):
+                return ".requires_grad = ..."
+    return None

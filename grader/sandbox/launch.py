@@ -19,7 +19,7 @@ import sys
 CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG = 1
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 O_PATH = 0o10000000
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -40,6 +40,7 @@ def mount(source, target, fstype, flags, data=None):
 def parse(argv):
     parser = argparse.ArgumentParser(prog="grader.sandbox.launch")
     parser.add_argument("--memory-mb", type=int, required=True)
+    parser.add_argument("--memory-rlimit", choices=("as", "data"), default="as")
     parser.add_argument("--file-mb", type=int, default=64)
     parser.add_argument("--nproc", type=int, default=128)
     parser.add_argument("--cpu-seconds", type=int, default=3600)
@@ -55,10 +56,22 @@ def parse(argv):
 
 def set_limits(args):
     memory = args.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # "as" caps the address space: right for numpy, fatal for torch's CUDA build, whose
+    # libraries map GBs they never touch (CUDA reserves far more). "data" caps the
+    # private writable memory (heap, anonymous mmap) instead; the runner's resident-size
+    # watchdog covers what it does not count (shared mappings, child processes).
+    which = resource.RLIMIT_DATA if args.memory_rlimit == "data" else resource.RLIMIT_AS
+    resource.setrlimit(which, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (args.file_mb << 20, args.file_mb << 20))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CPU, (args.cpu_seconds, args.cpu_seconds))
+    # The memory limit is per process; a worker's children together can still exhaust the
+    # machine. Should the kernel's OOM killer have to choose, it takes them, not the grader.
+    try:
+        with open("/proc/self/oom_score_adj", "w") as stream:
+            stream.write("1000")
+    except OSError:
+        pass
     if args.uid is not None:
         resource.setrlimit(resource.RLIMIT_NPROC, (args.nproc, args.nproc))
 
@@ -112,6 +125,11 @@ def lock_away(args):
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     expose_under_private_dirs(args.expose)
     hide(args.hide)
+    # A /dev/shm of its own: files there are memory that no rlimit counts, shared with
+    # every other process on the machine, and kept after grading; this one is capped and
+    # goes when the worker's namespace ends.
+    if os.path.isdir("/dev/shm"):
+        mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={args.file_mb}m")
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 
@@ -120,13 +138,23 @@ def drop_privileges(uid):
     os.setgid(uid)
     os.setuid(uid)
     libc.prctl(PR_SET_PDEATHSIG, 9)
+    # No way back to root through a set-user-ID program (mount, passwd, ... are on most
+    # systems) or file capabilities: execve() grants no privilege from here on.
+    _syscall(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
 
 
 def main(argv=None):
     args = parse(sys.argv[1:] if argv is None else argv)
+    # Ends with the grader: a grader killed mid-run (a gradebook's timeout, Ctrl-C) must not
+    # leave this process, and so the worker and its namespace, running student code on.
+    # (Strictly, with the grader's thread that started it: a Sandbox stays with one thread.)
+    libc.prctl(PR_SET_PDEATHSIG, 9)
     if args.uid is not None and os.geteuid() == 0 and enter_namespaces():
         child = os.fork()
         if child:
+            # This parent only waits. Holding the worker's pipes open would hide from the
+            # grader a worker that closes its answer pipe yet lives on (no end-of-file).
+            os.closerange(3, 1 << 16)
             _, status = os.waitpid(child, 0)
             if os.WIFSIGNALED(status):  # pass the worker's death on, as the grader reads it
                 number = os.WTERMSIG(status)

@@ -5,10 +5,13 @@ deadline, or a worker that dies, costs only the request in flight: the worker
 is killed (with everything it started) and a fresh one starts on the next
 request.
 """
+import fcntl
 import os
 import select
 import signal
+import struct
 import subprocess
+import termios
 import sys
 import threading
 import time
@@ -28,7 +31,7 @@ class StudentError(SandboxProblem):
         kind, message = error["type"], error["message"]
         if kind == "NotImplementedError":
             text = f"{label} is not implemented yet" + (f": {message}" if message else "")
-        elif kind == "MemoryError":
+        elif kind == "MemoryError" or "can't allocate memory" in message or kind == "OutOfMemoryError":
             text = f"{label} ran out of memory{': ' + message if message else ''}"
         else:
             text = f"{label} raised {kind}: {message}"
@@ -43,10 +46,26 @@ class SandboxCrashed(SandboxProblem):
     pass
 
 
+class SandboxMemory(SandboxProblem):
+    """The worker's resident memory went over the watchdog's limit (memory_rlimit = "data")."""
+
+
+class _OverMemory(Exception):
+    pass
+
+
 @dataclass
 class Limits:
-    """What one worker may use. seconds_per_test is the wall-clock budget of one check."""
+    """What one worker may use. seconds_per_test is the wall-clock budget of one check.
+
+    memory_rlimit "as" caps the address space at memory_mb. PyTorch cannot even be
+    imported under such a cap (its CUDA build maps GBs of address space it never
+    uses), so torch assignments say "data": the cap is on private writable memory
+    (RLIMIT_DATA, what malloc and torch's allocator use), and a watchdog here stops
+    a worker whose resident size passes 2 x memory_mb (shared mappings, children).
+    """
     memory_mb: int = 1024
+    memory_rlimit: str = "as"
     seconds_per_test: float = 20.0
     output_kb: int = 16
     file_mb: int = 64
@@ -68,12 +87,16 @@ class CappedOutput:
         self.cap, self.kept, self.dropped = cap, bytearray(), 0
         self.lock = threading.Lock()
 
-    def drain(self, fd):
-        while chunk := os.read(fd, 65536):
-            with self.lock:
-                room = max(self.cap - len(self.kept), 0)
-                self.kept += chunk[:room]
-                self.dropped += max(len(chunk) - room, 0)
+    def drain(self, stream):
+        # The thread that reads a pipe closes it, at end-of-file: closed by stop() instead,
+        # its fd number could be reused by the next worker's pipes while this thread still
+        # reads it (a leftover process of the student's can keep writing until it dies).
+        with stream:
+            while chunk := os.read(stream.fileno(), 65536):
+                with self.lock:
+                    room = max(self.cap - len(self.kept), 0)
+                    self.kept += chunk[:room]
+                    self.dropped += max(len(chunk) - room, 0)
 
     def take(self):
         with self.lock:
@@ -124,14 +147,18 @@ class Sandbox:
             pass_fds=(req_r, ans_w), start_new_session=True, env=worker_environment(self.workdir))
         os.close(req_r)
         os.close(ans_w)
-        self.requests = os.fdopen(req_w, "wb")
+        # Non-blocking, written under the request's deadline (send()): a worker that stops
+        # reading its requests but stays alive would otherwise block the grader in write()
+        # forever once a request outgrows the pipe's buffer.
+        os.set_blocking(req_w, False)
+        self.requests = req_w
         self.answers = ans_r
-        self.generation += 1
-        threading.Thread(target=self.stdout.drain, args=(self.process.stdout.fileno(),), daemon=True).start()
+        threading.Thread(target=self.stdout.drain, args=(self.process.stdout,), daemon=True).start()
 
     def launch_command(self, req_r, ans_w):
         python = [sys.executable, "-I"]
         launcher = python + ["-m", "grader.sandbox.launch", "--memory-mb", str(self.limits.memory_mb),
+                             "--memory-rlimit", self.limits.memory_rlimit,
                              "--file-mb", str(self.limits.file_mb), "--nproc", str(self.limits.nproc),
                              "--workdir", self.workdir]
         if self.isolation.uid is not None and os.geteuid() == 0:
@@ -140,7 +167,9 @@ class Sandbox:
                 launcher += ["--hide", str(path)]
             for path in self.isolation.expose or python_paths():
                 launcher += ["--expose", str(path)]
-        return launcher + ["--"] + python + ["-m", "grader.sandbox.worker", str(req_r), str(ans_w)]
+        # -u: -I makes the worker ignore PYTHONUNBUFFERED, and a print left in a block buffer
+        # would show under a later check, or never (a killed worker's buffer is lost).
+        return launcher + ["--"] + python + ["-u", "-m", "grader.sandbox.worker", str(req_r), str(ans_w)]
 
     def stop(self):
         """Kill the worker and everything it started."""
@@ -151,10 +180,12 @@ class Sandbox:
         except ProcessLookupError:
             pass
         self.process.wait()
-        self.process.stdout.close()
-        self.requests.close()
+        os.close(self.requests)
         os.close(self.answers)
         self.process = None
+        # Handles (and cached modules) name objects of this worker only: a new generation
+        # makes StudentCode import afresh, rather than send old handle numbers to a new worker.
+        self.generation += 1
         if self.isolation.uid is not None and os.geteuid() == 0:
             kill_all_of(self.isolation.uid)
 
@@ -173,7 +204,7 @@ class Sandbox:
         if self.deadline is not None:
             deadline = min(deadline, self.deadline)
         try:
-            wire.write_message(self.requests, message)
+            self.send(wire.pack_message(message), deadline)
             answer = self.read_answer(deadline)
         except (BrokenPipeError, EOFError):
             raise SandboxCrashed(self.crash_message(label)) from None
@@ -185,11 +216,30 @@ class Sandbox:
         except wire.WireError as exc:
             self.stop()
             raise SandboxCrashed(f"{label} answered with something that is not plain data ({exc})") from None
+        except _OverMemory:
+            self.stop()
+            raise SandboxMemory(f"{label} used more than {2 * self.limits.memory_mb} MB of memory "
+                                "and was stopped") from None
         if type(answer) is not dict or "ok" not in answer:
             raise SandboxCrashed(f"{label} answered with something that is not plain data")
         if not answer["ok"]:
             raise StudentError(label, _error_fields(answer.get("error")))
-        return wire.decode(answer.get("value"))
+        try:
+            return wire.decode(answer.get("value"))
+        except (wire.WireError, RecursionError) as exc:
+            raise SandboxCrashed(f"{label} answered with something that is not plain data ({exc})") from None
+
+    def send(self, data, deadline):
+        """Write all of `data` to the request pipe by `deadline`, or TimeoutError."""
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([], [self.requests], [], left)[1]:
+                raise TimeoutError
+            try:
+                view = view[os.write(self.requests, view[:1 << 16]):]
+            except BlockingIOError:
+                continue
 
     def read_answer(self, deadline):
         header = self.read_bytes(8, deadline)
@@ -197,10 +247,15 @@ class Sandbox:
 
     def read_bytes(self, n, deadline):
         chunks = []
+        watch = self.limits.memory_rlimit == "data"
         while n:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.answers], [], [], left)[0]:
+            if left <= 0:
                 raise TimeoutError
+            if not select.select([self.answers], [], [], min(left, 0.2) if watch else left)[0]:
+                if watch and self.resident_mb() > 2 * self.limits.memory_mb:
+                    raise _OverMemory
+                continue
             chunk = os.read(self.answers, min(n, 1 << 20))
             if not chunk:
                 raise EOFError
@@ -208,8 +263,17 @@ class Sandbox:
             n -= len(chunk)
         return b"".join(chunks)
 
+    def resident_mb(self):
+        """Resident memory of the worker's process group (and, when isolated, of its uid), in MB."""
+        uid = self.isolation.uid if os.geteuid() == 0 else None
+        return resident_mb(self.process.pid, uid)
+
     def crash_message(self, label):
-        code = self.process.wait()
+        try:
+            code = self.process.wait(timeout=CRASH_WAIT_SECONDS)
+        except subprocess.TimeoutExpired:  # it closed its pipe but lives on: waiting would hang
+            self.stop()
+            return f"the process running your code closed its connection to the grader during {label}"
         self.stop()
         if code < 0:
             name = signal.Signals(-code).name
@@ -219,13 +283,54 @@ class Sandbox:
 
     def output(self):
         """What the student's code printed since the last call, capped."""
+        if self.process is not None:
+            settle(self.process.stdout.fileno())
         return self.stdout.take()
+
+
+CRASH_WAIT_SECONDS = 1
+
+
+def settle(fd, seconds=0.25):
+    """Let the drain thread take what the worker printed before its answer (it is in the pipe already)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            pending = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        except OSError:
+            return
+        if not pending:
+            time.sleep(0.002)  # the last chunk read may still be on its way into the buffer
+            return
+        time.sleep(0.002)
 
 
 def _error_fields(error):
     if type(error) is not dict:
         return {"type": "Error", "message": "an unreadable error", "where": ""}
     return {k: str(error.get(k, ""))[:1000] for k in ("type", "message", "where")}
+
+
+PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def resident_mb(pgid, uid=None):
+    """Sum of the resident sizes of the processes in group `pgid` or owned by `uid`."""
+    pages = 0
+    if not os.path.isdir("/proc"):  # a student's own machine without procfs: nothing to watch
+        return 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+            fields = stat[stat.rindex(b")") + 2:].split()  # fields[2]: process group, [21]: rss pages
+            if int(fields[2]) == pgid or (uid is not None and entry.stat().st_uid == uid):
+                pages += int(fields[21])
+        except (OSError, ValueError, IndexError):
+            continue
+    return pages * PAGE_MB
 
 
 def kill_all_of(uid):

@@ -4,14 +4,21 @@ A message is a length-prefixed JSON document. Numpy arrays travel as
 {"__array__": [dtype, shape, base64 bytes]} with numeric dtypes only, so the
 grader never unpickles or evaluates anything the student's process wrote.
 Objects that are not plain data stay in the worker and travel as handles.
+
+Torch (for assignments in PyTorch): a torch.Tensor the worker returns travels
+as a plain numpy array; an argument the grader wraps as Tensor(array) travels
+as {"__tensor__": <array>} and reaches the student's code as a torch tensor.
+This module never imports torch: it only looks for a torch already imported.
 """
 import base64
 import json
+import math
 import struct
+import sys
 
 import numpy as np
 
-MAX_MESSAGE_BYTES = 512 * 1024 * 1024
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 PLAIN_DTYPES = {
     np.dtype(name).str
     for name in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
@@ -31,8 +38,17 @@ class Handle:
         self.type_name = type_name
 
 
+class Tensor:
+    """An array that the worker hands to student code as torch.from_numpy(array)."""
+
+    def __init__(self, array):
+        self.array = array
+
+
 def encode(value):
     """Plain data -> JSON-able structure. Non-plain values raise TypeError."""
+    if isinstance(value, Tensor):
+        return {"__tensor__": encode(value.array)}
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, float)) and type(value) in (int, float):
@@ -50,7 +66,25 @@ def encode(value):
         return {"__tuple__": [encode(v) for v in value]} if type(value) is tuple else [encode(v) for v in value]
     if type(value) is dict and all(type(k) is str for k in value):
         return {"__dict__": {k: encode(v) for k, v in value.items()}}
+    array = _tensor_as_array(value)
+    if array is not None:
+        return encode(array)
     raise TypeError(f"a {type(value).__name__} object")
+
+
+def _tensor_as_array(value):
+    """A torch.Tensor's values as a numpy array (detached, on the CPU), or None.
+
+    Only where torch is already imported: a numpy-only worker never loads it.
+    Dtypes numpy lacks (bfloat16, ...) give None, and the tensor stays behind a handle.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(value, torch.Tensor):
+        return None
+    try:
+        return value.detach().cpu().resolve_conj().resolve_neg().numpy()
+    except (TypeError, RuntimeError, AttributeError):
+        return None
 
 
 def _encode_float(x):
@@ -59,42 +93,64 @@ def _encode_float(x):
     return x
 
 
-def decode(data):
-    """JSON-able structure -> plain Python and numpy values (and Handles)."""
+def decode(data, tensors=False):
+    """JSON-able structure -> plain Python and numpy values (and Handles).
+
+    `tensors`: accept {"__tensor__": ...} as a Tensor; only the worker does, the
+    grader never takes tensors from a worker (they come as plain arrays).
+    """
     if data is None or type(data) in (bool, int, float, str):
         return data
     if type(data) is list:
-        return [decode(v) for v in data]
+        return [decode(v, tensors) for v in data]
     if type(data) is not dict or len(data) != 1:
         raise WireError("unexpected structure")
     (tag, body), = data.items()
     if tag == "__array__":
         return _decode_array(body)
     if tag == "__tuple__" and type(body) is list:
-        return tuple(decode(v) for v in body)
+        return tuple(decode(v, tensors) for v in body)
     if tag == "__dict__" and type(body) is dict:
-        return {str(k): decode(v) for k, v in body.items()}
+        return {str(k): decode(v, tensors) for k, v in body.items()}
+    if tag == "__tensor__" and tensors and type(body) is dict and "__array__" in body:
+        return Tensor(decode(body))
     if tag == "__float__" and body in ("nan", "inf", "-inf"):
         return float(body)
-    if tag == "__handle__" and type(body) is list and len(body) == 2:
-        return Handle(int(body[0]), str(body[1]))
-    raise WireError(f"unknown tag {tag!r}")
+    if tag == "__handle__" and type(body) is list and len(body) == 2 \
+            and type(body[0]) is int and type(body[1]) is str:
+        return Handle(body[0], body[1])
+    raise WireError(f"unknown tag {tag!r}"[:200])
 
 
 def _decode_array(body):
-    dtype, shape, data = body
-    if dtype not in PLAIN_DTYPES or type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
+    # Whatever the worker wrote, a malformed array is a WireError, never another exception.
+    if type(body) is not list or len(body) != 3:
         raise WireError("bad array header")
-    raw = base64.b64decode(data, validate=True)
+    dtype, shape, data = body
+    if type(dtype) is not str or dtype not in PLAIN_DTYPES or type(shape) is not list or len(shape) > 32 \
+            or not all(type(n) is int and n >= 0 for n in shape) or type(data) is not str:
+        raise WireError("bad array header")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except ValueError:
+        raise WireError("array data is not base64") from None
     dt = np.dtype(dtype)
-    if len(raw) != dt.itemsize * int(np.prod(shape, dtype=np.int64)):
+    if len(raw) != dt.itemsize * math.prod(shape):  # Python ints: no overflow to a size that fits
         raise WireError("array size does not match its shape")
-    return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
+    try:
+        return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
+    except ValueError as exc:
+        raise WireError(f"bad array shape: {exc}") from None
+
+
+def pack_message(message):
+    """The bytes of one message: its length, then its JSON."""
+    payload = json.dumps(message, allow_nan=False).encode()
+    return struct.pack("<Q", len(payload)) + payload
 
 
 def write_message(stream, message):
-    payload = json.dumps(message, allow_nan=False).encode()
-    stream.write(struct.pack("<Q", len(payload)) + payload)
+    stream.write(pack_message(message))
     stream.flush()
 
 

@@ -62,7 +62,12 @@ class ReLU(Transform):
 
 
 class LinearMap(Transform):
-    """x -> x W^T + b, with momentum SGD: G_M = alpha G_M + G, param -= lr G_M."""
+    """x -> x W^T + b, with momentum SGD: G_M = alpha G_M + G, param -= lr G_M.
+
+    W can be large (150 x 11025 on Omniglot), so gradients, momentum and
+    parameters are updated in place rather than rebuilt every step. getW() and
+    getb() hand out copies, which later steps leave as they were.
+    """
 
     def __init__(self, indim, outdim, alpha=0, lr=0.01):
         self.alpha = alpha
@@ -71,7 +76,8 @@ class LinearMap(Transform):
         self.b = zeros_bias_init(outdim)
         self.momentum_W = np.zeros_like(self.W)
         self.momentum_b = np.zeros_like(self.b)
-        self.zerograd()
+        self.grad_W = np.zeros_like(self.W)
+        self.grad_b = np.zeros_like(self.b)
 
     def forward(self, x):
         """x: (batch, indim) -> (batch, outdim)."""
@@ -85,20 +91,22 @@ class LinearMap(Transform):
         return grad_wrt_out @ self.W
 
     def step(self):
-        self.momentum_W = self.alpha * self.momentum_W + self.grad_W
-        self.momentum_b = self.alpha * self.momentum_b + self.grad_b
-        self.W = self.W - self.lr * self.momentum_W
-        self.b = self.b - self.lr * self.momentum_b
+        self.momentum_W *= self.alpha  # G_M = alpha G_M + G
+        self.momentum_W += self.grad_W
+        self.W -= self.lr * self.momentum_W
+        self.momentum_b *= self.alpha
+        self.momentum_b += self.grad_b
+        self.b -= self.lr * self.momentum_b
 
     def zerograd(self):
-        self.grad_W = np.zeros_like(self.W)
-        self.grad_b = np.zeros_like(self.b)
+        self.grad_W.fill(0.0)
+        self.grad_b.fill(0.0)
 
     def getW(self):
-        return self.W
+        return self.W.copy()
 
     def getb(self):
-        return self.b
+        return self.b.copy()
 
     def loadparams(self, W, b):
         self.W = np.array(W, dtype=float)

@@ -237,22 +237,38 @@ def vectorised_speed(student, reference_process):
     """TwoLayerMLP forward and backward run within 10x of the reference's time"""
     # Narrow layers and a wide batch: a loop over samples costs 20x and more, never borderline.
     batch, sizes, times = 1000, [20, 16, 16, 4], 20
-    seconds = [best_time(impl, batch, sizes, times) for impl in (student, reference_process)]
-    ratio = seconds[0] / max(seconds[1], 1e-9)
+    (seconds, moved), (reference_seconds, _) = (
+        timed_training(impl, batch, sizes, times) for impl in (student, reference_process))
+    expect(moved, "the weights did not change after the timed forward/backward calls and one "
+           "step(): the timed calls must do the real work")
+    ratio = seconds / max(reference_seconds, 1e-9)
     expect(ratio <= 10, f"TwoLayerMLP forward+backward on a batch of {batch}, {times} times: took "
-           f"{seconds[0]:.3f} s, {ratio:.0f}x the reference's {seconds[1]:.3f} s (limit 10x); "
+           f"{seconds:.3f} s, {ratio:.0f}x the reference's {reference_seconds:.3f} s (limit 10x); "
            "use matrix products over the whole batch, not Python loops")
 
 
-def best_time(impl, batch, sizes, times):
+def timed_training(impl, batch, sizes, times):
+    """Best time of 3 rounds of `times` forward and backward calls, and whether they did anything.
+
+    The backward calls accumulate their gradients, so one step() afterwards must
+    move the weights: a worker that skips the timed calls is caught here (their
+    values are judged by the other checks).
+    """
     rng = np.random.default_rng(109)
     Ws, bs = public.random_layers(sizes, rng)
-    model = impl.mlp.TwoLayerMLP(sizes[0], sizes[-1], hiddenlayers=sizes[1:3], dropout_chance=0.1)
+    model = impl.mlp.TwoLayerMLP(sizes[0], sizes[-1], hiddenlayers=sizes[1:3], alpha=0,
+                                 dropout_chance=0.1, lr=1e-4)
     model.loadparams(Ws, bs)
     x, upstream = impl.keep(rng.standard_normal((batch, sizes[0]))), impl.keep(rng.standard_normal((batch, sizes[-1])))
-    model.forward(x, True)
-    return min(impl.seconds(model.forward, x, True, times=times) + impl.seconds(model.backward, upstream, times=times)
-               for _ in range(3))
+    impl.seed(109)
+    model.zerograd()
+    rounds = [impl.seconds(model.forward, x, True, times=times) + impl.seconds(model.backward, upstream, times=times)
+              for _ in range(3)]
+    before = [as_array(W, "getWs()") for W in model.getWs()]
+    model.step()
+    after = [as_array(W, "getWs()") for W in model.getWs()]
+    moved = all(a.shape == b.shape and np.abs(a - b).max() > 0 for a, b in zip(after, before))
+    return min(rounds), moved
 
 
 # -- answers.py -----------------------------------------------------------------------

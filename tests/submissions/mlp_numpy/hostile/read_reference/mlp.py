@@ -83,6 +83,7 @@ def _candidates():
             try:
                 with open(path, "rb") as stream:
                     text = zlib.decompress(stream.read()).decode("utf-8", "replace")
+                text = text.split("\0", 1)[-1]  # "blob SIZE\0" comes first
             except (OSError, zlib.error) as error:
                 report.append(f"DENIED {path}: {error}")
                 continue

@@ -1,0 +1,31 @@
+"""Reference of `relu_nets` Question 8: y = W x, u = relu(y), v = u + W u, L = ||v||^2 / 2.
+
+numpy arrays in and out: W (d, d), x (d,). The step function is the
+homework's Heaviside, step(y) = 1 if y >= 0 else 0.
+"""
+import numpy as np
+
+
+def loss(W, x):
+    """L = ||v||^2 / 2 as a float."""
+    u = np.maximum(W @ x, 0.0)
+    v = u + W @ u
+    return float(v @ v / 2)
+
+
+def grad_W(W, x):
+    """dL/dW = v (x) u + diag(step(y)) (I + W^T) v (x) x, shape (d, d).
+
+    Written as the formula reads, in O(d^2): diag(step(y)) times a vector is an
+    element-wise product. The speed check times submissions against this.
+    """
+    y = W @ x
+    u = np.maximum(y, 0.0)
+    v = u + W @ u
+    g = (y >= 0) * (v + W.T @ v)
+    d = len(x)
+    grad = np.zeros((d, d))
+    for i in range(d):  # dL/dW_ij entry by entry, as part (a) writes it
+        for j in range(d):
+            grad[i, j] = v[i] * u[j] + g[i] * x[j]
+    return grad
