@@ -12,16 +12,32 @@ from grader.report import print_table
 EXAMPLES = paths.REPO_ROOT / "tests" / "submissions"
 
 
+# A spread of real mistakes, one per part of the homework where the corpus has them.
+SHOWCASE = ["forward_missing_transpose", "grad_overwritten_not_accumulated", "momentum_ignored",
+            "inverted_dropout", "loss_summed_not_averaged", "softmax_without_max_shift",
+            "python_loops_everywhere", "imports_scipy_logsumexp", "xor_seed_answer",
+            "dropout_risk_p_as_drop_chance"]
+
+
 def example_submissions(assignment, workspace):
-    """(label, folder) for the reference, the untouched handout and each example bug."""
-    yield "reference solution", assignment.directory
+    """(label, folder) for the reference, the untouched handout and example bugs."""
+    yield "reference solution", reference_copy(assignment, workspace / "reference")
     yield "untouched handout", paths.ASSIGNMENTS / assignment.id
-    for bug in sorted((EXAMPLES / assignment.id / "buggy").glob("*"))[:6]:
-        folder = workspace / bug.name
-        shutil.copytree(assignment.directory, folder, ignore=shutil.ignore_patterns("tests_*", "*.toml"))
+    corpus = EXAMPLES / assignment.id / "buggy"
+    chosen = [corpus / name for name in SHOWCASE if (corpus / name).is_dir()]
+    for bug in chosen or sorted(corpus.glob("*"))[:6]:
+        folder = reference_copy(assignment, workspace / bug.name)
         for changed in bug.iterdir():
             shutil.copy(changed, folder / changed.name)
         yield f"example bug: {bug.name}", folder
+
+
+def reference_copy(assignment, folder):
+    """The reference's submitted files alone, as a student would hand them in."""
+    folder.mkdir()
+    for name in assignment.files:
+        shutil.copy(assignment.directory / name, folder / name)
+    return folder
 
 
 def run_demo(assignment):
@@ -39,6 +55,8 @@ def run_demo(assignment):
             if label == "reference solution":
                 print_table(results, show_output=False)
                 click.echo("")
-    click.echo(f"{'submission':<44} {'score':>9}  first failed check")
+    width = max(len(label) for label, *_ in rows)
+    click.echo(f"{'submission':<{width}}  {'score':>9}  failed checks")
     for label, score, max_score, failed in rows:
-        click.echo(f"{label:<44} {score:>4g}/{max_score:<4g}  {failed[0] if failed else '-'}")
+        shown = failed[0] + (f" (+{len(failed) - 1} more)" if len(failed) > 1 else "") if failed else "-"
+        click.echo(f"{label:<{width}}  {score:>4g}/{max_score:<4g}  {shown}")

@@ -42,8 +42,9 @@ def expect_close(got, expected, where, rtol=1e-6, atol=1e-8):
     excess = np.where(bad, np.abs(np.nan_to_num(got - expected, nan=np.inf)), -1.0)
     index = np.unravel_index(np.argmax(excess), excess.shape) if excess.ndim else ()
     at = f" at index {tuple(int(i) for i in index)}" if index else ""
+    count = f"{int(bad.sum())} of {bad.size} entries off; " if bad.size > 1 else ""
     raise CheckFailed(f"{where}: expected {show(expected[index])}, got {show(got[index])}{at} "
-                      f"({int(bad.sum())} of {bad.size} entries off; rtol={rtol:g}, atol={atol:g})")
+                      f"({count}rtol={rtol:g}, atol={atol:g})")
 
 
 def expect_equal(got, expected, where):

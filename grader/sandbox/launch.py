@@ -47,6 +47,7 @@ def parse(argv):
     parser.add_argument("--uid", type=int)
     parser.add_argument("--hide", action="append", default=[])
     parser.add_argument("--expose", action="append", default=[])
+    parser.add_argument("--mask", action="append", default=[])
     parser.add_argument("--workdir", required=True)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -85,18 +86,34 @@ def enter_namespaces():
     return True
 
 
-def expose_under_private_dirs(paths):
-    """Replace each non-traversable ancestor of `paths` by a tmpfs holding only the needed children."""
+def mask_plan(exposed, masks):
+    """{folder: the children to keep} for each masked folder and each private ancestor.
+
+    A masked folder is replaced by an empty tmpfs into which only the children that
+    lead to an exposed path are bound back: other checkouts of the course, other
+    students' files and anything else the machine keeps there stay out of sight.
+    """
+    exposed = [os.path.realpath(p) for p in exposed]
     plan = {}
-    for path in paths:
-        ancestor, child = private_ancestor(os.path.realpath(path))
+    for path in exposed:
+        ancestor, child = private_ancestor(path)
         if ancestor:
             plan.setdefault(ancestor, set()).add(child)
-    for ancestor, children in plan.items():
-        fds = {child: os.open(os.path.join(ancestor, child), O_PATH) for child in children}
-        mount("tmpfs", ancestor, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
+        for mask in masks:
+            if path.startswith(mask + "/"):
+                plan.setdefault(mask, set()).add(path[len(mask) + 1:].split("/")[0])
+    for mask in masks:
+        if os.path.isdir(mask) and not any(p == mask or mask.startswith(p + "/") for p in exposed):
+            plan.setdefault(mask, set())
+    return dict(sorted(plan.items(), key=lambda item: item[0].count("/")))
+
+
+def mask_folders(plan):
+    for folder, children in plan.items():
+        fds = {child: os.open(os.path.join(folder, child), O_PATH) for child in children}
+        mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
         for child, fd in fds.items():
-            target = os.path.join(ancestor, child)
+            target = os.path.join(folder, child)
             os.mkdir(target)
             mount(f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
             os.close(fd)
@@ -123,7 +140,7 @@ def hide(paths):
 def lock_away(args):
     """In the new namespaces: private mounts, secrets hidden, a /proc of our own."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    expose_under_private_dirs(args.expose)
+    mask_folders(mask_plan(args.expose, args.mask))
     hide(args.hide)
     # A /dev/shm of its own: files there are memory that no rlimit counts, shared with
     # every other process on the machine, and kept after grading; this one is capped and

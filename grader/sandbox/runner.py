@@ -125,6 +125,16 @@ def python_paths():
                    os.path.dirname(os.path.dirname(numpy.__file__)))})
 
 
+SYSTEM_FOLDERS = {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "run",
+                  "sbin", "sys", "usr", "var"}
+
+
+def masked_folders():
+    """Top-level folders the worker sees only the needed parts of: all but the system's."""
+    return sorted(f"/{name}" for name in os.listdir("/")
+                  if name not in SYSTEM_FOLDERS and os.path.isdir(f"/{name}") and not os.path.islink(f"/{name}"))
+
+
 class Sandbox:
     """One worker at a time in `workdir`, under `limits` and `isolation`."""
 
@@ -165,8 +175,10 @@ class Sandbox:
             launcher += ["--uid", str(self.isolation.uid)]
             for path in self.isolation.hide:
                 launcher += ["--hide", str(path)]
-            for path in self.isolation.expose or python_paths():
+            for path in [*(self.isolation.expose or python_paths()), self.workdir]:
                 launcher += ["--expose", str(path)]
+            for path in masked_folders():
+                launcher += ["--mask", path]
         # -u: -I makes the worker ignore PYTHONUNBUFFERED, and a print left in a block buffer
         # would show under a later check, or never (a killed worker's buffer is lost).
         return launcher + ["--"] + python + ["-u", "-m", "grader.sandbox.worker", str(req_r), str(ans_w)]

@@ -1,0 +1,447 @@
+"""Benchmarks of the grader and of the mlp_numpy reference; prints a markdown table, writes results.md.
+
+    benchmarks/run.sh                      # everything, about 2 minutes on 2 cores
+    benchmarks/run.sh --quick              # one round, one thread count, 20-batch epochs
+    benchmarks/run.sh --only grade,memory  # some sections: grade, memory, sandbox, epoch
+    benchmarks/run.sh --threads 1,2        # epochs with 1 and with 2 BLAS threads
+
+1. grade: seconds of `grader grade mlp_numpy solutions/mlp_numpy` as a subprocess, best of 3,
+   on all cores and pinned to one (taskset -c 0).
+2. memory: the peak, over one grade, of the memory of all its processes together (grader,
+   launchers, workers), polled every 10 ms through /proc: the sum of PSS (shared pages such
+   as numpy's libraries split between the processes that map them) and of RSS.
+3. sandbox: grading.run_checks' time with the `student` fixture sandboxed (the normal grade)
+   over its time with `student` bound in-process to the same files (benchmarks/check_time.py),
+   best of 3 each, fresh processes taking turns.
+4. epoch: one SGD epoch of the reference TwoLayerMLP [150, 150] and SingleLayerMLP 60 on
+   6660 x 11025 float64 inputs, against the same network in PyTorch on the CPU
+   (benchmarks/mlp_epoch.py), at the same BLAS thread count in both.
+
+Every grade runs with its own sandbox uid (GRADER_SANDBOX_UID_BASE), so that a grade
+running beside it on the same machine, with the default uid, and this one never kill
+each other's workers.
+"""
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+BASELINE_REV = "460cd0e"  # the plain mlp.py reference as first committed
+GOALS = {"grade": 60.0, "grade_better": 20.0, "memory_mb": 700.0, "sandbox": 1.2, "epoch": 1.2}
+
+
+def parse():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="grade,memory,sandbox,epoch",
+                        help="comma-separated sections to run (default: all)")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 round, the first thread count only, 20-batch epochs")
+    parser.add_argument("--threads", default="1",
+                        help="BLAS thread counts for the epochs, e.g. 1,2 (default 1: the sandbox's count, and "
+                             "steady on a shared machine, where 2 threads on 2 cores are at the mercy of other work)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="numpy/torch processes per network and thread count, taking turns")
+    parser.add_argument("--batches", type=int, default=0, help="batches per timed epoch (default all 105)")
+    parser.add_argument("--baseline", default=BASELINE_REV,
+                        help="git revision of an mlp.py to time beside the current one ('' for none)")
+    parser.add_argument("--uid-base", type=int, default=62000 + os.getpid() % 2000,
+                        help="GRADER_SANDBOX_UID_BASE of every grade run here")
+    parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.batches = 1, args.batches or 20
+        args.threads = args.threads.split(",")[0]
+    args.only = set(args.only.split(","))
+    args.threads = [int(t) for t in args.threads.split(",")]
+    return args
+
+
+# -- the machine ------------------------------------------------------------------------
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def version(name):
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+    return {"cpu": cpu, "cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)),
+            "python": platform.python_version(), "numpy": version("numpy"), "torch": version("torch"),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "load_before": os.getloadavg()}
+
+
+# -- 1. grading time --------------------------------------------------------------------
+
+
+def grader_command(out):
+    script = Path(PYTHON).with_name("grader")
+    command = [str(script)] if script.exists() else [PYTHON, "-m", "grader.cli"]
+    return command + ["grade", "mlp_numpy", "solutions/mlp_numpy", "--out", str(out)]
+
+
+def grade_environment(args):
+    return {**os.environ, "GRADER_SANDBOX_UID_BASE": str(args.uid_base)}
+
+
+def score_of(output):
+    found = re.search(r"Score: ([\d.]+) / ([\d.]+)", output)
+    return f"{found.group(1)}/{found.group(2)}" if found else "no score printed"
+
+
+def grade_once(args, prefix=()):
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        done = subprocess.run([*prefix, *grader_command(Path(folder) / "results.json")], cwd=ROOT,
+                              env=grade_environment(args), capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"grader grade failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return seconds, score_of(done.stdout)
+
+
+def grading_time(args):
+    runs = {"all cores": ()}
+    if shutil.which("taskset"):
+        runs["one core (taskset -c 0)"] = ("taskset", "-c", "0")
+    found = {}
+    for name, prefix in runs.items():
+        times, scores = [], set()
+        for _ in range(3):
+            seconds, score = grade_once(args, prefix)
+            times.append(seconds)
+            scores.add(score)
+        found[name] = {"best": min(times), "all": times, "score": ", ".join(sorted(scores))}
+        progress(f"grade, {name}: best {min(times):.2f} s of {fmt_list(times)}, score {found[name]['score']}")
+    return found
+
+
+# -- 2. peak memory ---------------------------------------------------------------------
+
+
+def process_tree(root):
+    """`root` and all its descendants, found through the parent pid of every /proc/PID/stat."""
+    children = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(b")") + 2:].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def memory_of(pid):
+    """(PSS, RSS) in MB from /proc/PID/smaps_rollup, and what the process is; None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            fields = dict(line.split(":", 1) for line in f if line.startswith(("Rss:", "Pss:")))
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            command = f.read().decode(errors="replace")
+    except (OSError, ValueError):
+        return None
+    kind = ("launcher" if "grader.sandbox.launch" in command or "launch.py" in command else
+            "worker" if "grader.sandbox.worker" in command else "grader")
+    return int(fields["Pss"].split()[0]) / 1024, int(fields["Rss"].split()[0]) / 1024, kind
+
+
+def peak_memory(args):
+    with tempfile.TemporaryDirectory() as folder:
+        process = subprocess.Popen(grader_command(Path(folder) / "results.json"), cwd=ROOT,
+                                   env=grade_environment(args), stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
+        peak = {"pss": 0.0, "rss": 0.0, "processes": {}, "samples": 0, "most_processes": 0}
+        while process.poll() is None:
+            sample = [m for m in map(memory_of, process_tree(process.pid)) if m]
+            pss, rss = sum(m[0] for m in sample), sum(m[1] for m in sample)
+            peak["samples"] += 1
+            peak["most_processes"] = max(peak["most_processes"], len(sample))
+            if pss > peak["pss"]:
+                kinds = {}
+                for one in sample:
+                    count, mb = kinds.get(one[2], (0, 0.0))
+                    kinds[one[2]] = (count + 1, mb + one[0])
+                peak.update(pss=pss, processes=kinds, rss_then=rss)
+            peak["rss"] = max(peak["rss"], rss)
+            time.sleep(0.01)
+        output = process.stdout.read()
+    peak["score"] = score_of(output)
+    progress(f"memory: peak PSS {peak['pss']:.0f} MB, peak RSS {peak['rss']:.0f} MB over "
+             f"{peak['samples']} samples, score {peak['score']}")
+    return peak
+
+
+# -- 3. sandbox overhead ----------------------------------------------------------------
+
+
+def sandbox_overhead(args):
+    runs = {"in-process": [], "sandbox": []}
+    for _ in range(3):
+        for mode in runs:
+            done = subprocess.run([PYTHON, str(HERE / "check_time.py"), mode], cwd=ROOT,
+                                  env=grade_environment(args), capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"check_time.py {mode} failed:\n{done.stderr}")
+            runs[mode].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    best = {mode: min(found, key=lambda r: r["checks"]) for mode, found in runs.items()}
+    for mode, found in runs.items():
+        progress(f"sandbox overhead, {mode}: checks {fmt_list([r['checks'] for r in found])} s, "
+                 f"score {best[mode]['score']:g}/{best[mode]['max_score']:g}")
+    per_check = {name: (min(r["per_check"][name] for r in runs["sandbox"]),
+                        min(r["per_check"][name] for r in runs["in-process"]))
+                 for name in best["sandbox"]["per_check"]}
+    return {"best": best, "ratio": best["sandbox"]["checks"] / best["in-process"]["checks"],
+            "per_check": per_check, "all": {m: [r["checks"] for r in f] for m, f in runs.items()}}
+
+
+# -- 4. epochs --------------------------------------------------------------------------
+
+
+def baseline_file(args, folder):
+    """The mlp.py of revision args.baseline in `folder`, or None if there is none or it is the same."""
+    if not args.baseline:
+        return None
+    done = subprocess.run(["git", "show", f"{args.baseline}:solutions/mlp_numpy/mlp.py"], cwd=ROOT,
+                          capture_output=True, text=True)
+    current = (ROOT / "solutions/mlp_numpy/mlp.py").read_text()
+    if done.returncode != 0 or done.stdout == current:
+        return None
+    path = Path(folder) / "mlp_baseline.py"
+    path.write_text(done.stdout)
+    return path
+
+
+def epoch_process(args, lib, net, threads, variants):
+    command = [PYTHON, str(HERE / "mlp_epoch.py"), "--lib", lib, "--net", net,
+               "--batches", str(args.batches)] + [a for v in variants for a in ("--variant", v)]
+    environment = {**os.environ, "OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads),
+                   "MKL_NUM_THREADS": str(threads)}
+    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"mlp_epoch.py {lib} {net} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def epochs(args):
+    found = {}
+    with tempfile.TemporaryDirectory() as folder:
+        baseline = baseline_file(args, folder)
+        numpy_variants = ["reference=solutions/mlp_numpy/mlp.py"]
+        if baseline:
+            numpy_variants.append(f"reference at {args.baseline}={baseline}")
+        for threads in args.threads:
+            for net in ("two", "single"):
+                seconds, cpu, info = {}, {}, {}
+                for _ in range(args.rounds):
+                    for lib, variants in (("numpy", numpy_variants), ("torch", ["torch", "torch+input-grad"])):
+                        result = epoch_process(args, lib, net, threads, variants)
+                        info[lib] = result
+                        for name, times in result["seconds"].items():
+                            seconds.setdefault(name, []).extend(times)
+                            cpu.setdefault(name, []).extend(result["cpu_seconds"][name])
+                best = {name: min(times) for name, times in seconds.items()}
+                cpu_of_best = {name: cpu[name][times.index(best[name])] for name, times in seconds.items()}
+                found[(threads, net)] = {"best": best, "all": seconds, "cpu_of_best": cpu_of_best, "info": info,
+                                         "ratio": best["reference"] / best["torch"]}
+                progress(f"epoch {net} layer(s), {threads} thread(s): " + ", ".join(
+                    f"{name} {s:.2f} s" for name, s in best.items())
+                    + f"; numpy/torch {found[(threads, net)]['ratio']:.2f}")
+    return found
+
+
+# -- report -----------------------------------------------------------------------------
+
+
+def progress(line):
+    print(line, file=sys.stderr, flush=True)
+
+
+def fmt_list(values):
+    return "[" + ", ".join(f"{v:.2f}" for v in values) + "]"
+
+
+def worst_score(scores):
+    """A score of `scores` short of full marks if there is one, else any."""
+    return next((x for x in sorted(scores) if x.split("/")[0] != x.split("/")[1]), next(iter(scores)))
+
+
+def met(ok, score="1/1"):
+    """The Met column: a goal counts only for a grade that scored full marks."""
+    got, _, full = score.partition("/")
+    if got != full:
+        return f"**no** (score {score}: the grade itself failed)"
+    return "yes" if ok else "**no**"
+
+
+NET_NAMES = {"two": "TwoLayerMLP [150, 150]", "single": "SingleLayerMLP 60"}
+
+
+def report(args, info, results):
+    lines = ["# Benchmarks of the grader and the mlp_numpy reference", "",
+             f"Machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable); "
+             f"Python {info['python']}, numpy {info['numpy']}, torch {info['torch']}; {info['date']}. "
+             f"Load average before / after: {info['load_before'][0]:.2f} / {info['load_after'][0]:.2f} "
+             "(other work on a shared machine makes every time here longer, never shorter; "
+             "best-of counts are used for that reason).",
+             "", "Run: `benchmarks/run.sh " + " ".join(sys.argv[1:]) + "`", "", *busy_warning(info, results), 
+             "| # | Measure | Result | Goal | Met |", "|---|---|---|---|---|"]
+    if "grade" in results:
+        for name, r in results["grade"].items():
+            lines.append(f"| 1 | `grader grade` reference mlp_numpy end to end, {name}, best of 3 "
+                         f"(score {r['score']}) | {r['best']:.2f} s | < {GOALS['grade']:g} s "
+                         f"(better < {GOALS['grade_better']:g} s) | {met(r['best'] < GOALS['grade_better'], r['score'])} |")
+    if "memory" in results:
+        m = results["memory"]
+        kinds = ", ".join(f"{n} {k}{'s' if n > 1 else ''} {mb:.0f} MB"
+                          for k, (n, mb) in sorted(m["processes"].items()))
+        lines.append(f"| 2 | Peak memory of all grading processes together during one grade, sum of PSS "
+                     f"({kinds} at the peak; sum of RSS {m['rss']:.0f} MB) | {m['pss']:.0f} MB "
+                     f"| < {GOALS['memory_mb']:g} MB | {met(m['pss'] < GOALS['memory_mb'], m['score'])} |")
+    if "sandbox" in results:
+        s = results["sandbox"]
+        sb, ip = s["best"]["sandbox"]["checks"], s["best"]["in-process"]["checks"]
+        scores = {f"{r['score']:g}/{r['max_score']:g}" for r in s["best"].values()}
+        lines.append(f"| 3 | Check time of all mlp_numpy checks, `student` sandboxed / in-process, best of 3 "
+                     f"(score {', '.join(sorted(scores))}) | {sb:.2f} s / {ip:.2f} s = **{s['ratio']:.2f}** "
+                     f"| <= {GOALS['sandbox']:g} | {met(s['ratio'] <= GOALS['sandbox'], worst_score(scores))} |")
+    if "epoch" in results:
+        for (threads, net), e in results["epoch"].items():
+            b = e["best"]
+            lines.append(f"| 4 | Epoch of {NET_NAMES[net]} (batch 64, {e['info']['numpy']['batches']} batches), "
+                         f"numpy reference / PyTorch, {threads} thread(s) | {b['reference']:.2f} s / "
+                         f"{b['torch']:.2f} s = **{e['ratio']:.2f}** | <= {GOALS['epoch']:g} "
+                         f"| {met(e['ratio'] <= GOALS['epoch'])} |")
+    lines += details(args, results)
+    return "\n".join(lines) + "\n"
+
+
+def busy_warning(info, results):
+    """A warning when other work shared the machine: a high load, or epochs short of their core."""
+    shares = [e["cpu_of_best"][name] / wall for (threads, _), e in results.get("epoch", {}).items()
+              if threads == 1 for name, wall in e["best"].items()]
+    signs = []
+    if max(info["load_before"][0], info["load_after"][0]) > 2.0:  # this run alone adds about 1
+        signs.append(f"load average up to {max(info['load_before'][0], info['load_after'][0]):.1f} on "
+                     f"{info['cores']} cores")
+    if shares and min(shares) < 0.9:
+        signs.append(f"a one-thread epoch had its core for only {min(shares):.0%} of its best wall time")
+    if not signs:
+        return []
+    return [f"**Warning: the machine was busy** ({'; '.join(signs)}): the times below are longer, "
+            "and their ratios noisier, than on a quiet machine.", ""]
+
+
+def details(args, results):
+    lines = []
+    if "grade" in results:
+        lines += ["", "## 1. Grading time", ""]
+        for name, r in results["grade"].items():
+            lines.append(f"- {name}: {fmt_list(r['all'])} s")
+    if "memory" in results:
+        m = results["memory"]
+        lines += ["", "## 2. Peak memory", "",
+                  f"{m['samples']} samples of the whole process tree (up to {m['most_processes']} processes); "
+                  f"sum of PSS at its peak {m['pss']:.0f} MB (sum of RSS then {m['rss_then']:.0f} MB); "
+                  f"the largest sum of RSS seen {m['rss']:.0f} MB. RSS counts numpy's shared libraries once "
+                  "per process, PSS splits them."]
+    if "sandbox" in results:
+        s = results["sandbox"]
+        lines += ["", "## 3. Sandbox overhead", "",
+                  f"run_checks seconds, in-process {fmt_list(s['all']['in-process'])}, "
+                  f"sandboxed {fmt_list(s['all']['sandbox'])}. Whole grade() of the best runs: "
+                  f"in-process {s['best']['in-process']['grade']:.2f} s, "
+                  f"sandboxed {s['best']['sandbox']['grade']:.2f} s.", "",
+                  "Checks that take longest sandboxed (best of 3 each, ms):", "",
+                  "| check | sandboxed | in-process | difference |", "|---|---|---|---|"]
+        ranked = sorted(s["per_check"].items(), key=lambda kv: kv[1][0] - kv[1][1], reverse=True)
+        for name, (sandboxed, in_process) in ranked[:8]:
+            lines.append(f"| {name} | {sandboxed * 1000:.1f} | {in_process * 1000:.1f} "
+                         f"| {(sandboxed - in_process) * 1000:+.1f} |")
+        requests = s["best"]["sandbox"]["requests"]
+        lines += ["", "Requests to the workers in the best sandboxed run (count, total ms; an "
+                  "`import` is the first request to a fresh worker and waits for it to start):", ""]
+        lines += [f"- {op}: {r['count']}, {r['seconds'] * 1000:.1f} ms" for op, r in requests.items()]
+    if "epoch" in results:
+        lines += ["", "## 4. Epochs, numpy reference vs PyTorch", "",
+                  "Synthetic Omniglot-sized data: 6660 x 11025 float64 inputs in [0, 1), 12 classes; "
+                  "momentum 0.4, dropout 0.2, lr 0.001, batch 64 in a fresh order each epoch, as "
+                  "grader/experiments/mlp_numpy.py trains (evaluation not timed). PyTorch: float64 "
+                  "nn.Linear + ReLU + Dropout, CrossEntropyLoss, SGD(momentum=0.4). Thread counts: "
+                  "OPENBLAS/OMP/MKL_NUM_THREADS and torch.set_num_threads. `torch+input-grad` also "
+                  "computes the gradient wrt the input, as the reference's backward must (its contract: "
+                  "backward returns the gradient wrt x), so it does the same arithmetic.", "",
+                  "The CPU seconds of the process over the best epoch show how much of its wall time "
+                  "it had the core (with 1 thread, CPU s well under the wall s means other work took it).", "",
+                  "| threads | network | variant | best epoch s (CPU s) | all | ms/batch | / torch |",
+                  "|---|---|---|---|---|---|---|"]
+        for (threads, net), e in results["epoch"].items():
+            batches = e["info"]["numpy"]["batches"]
+            blas = e["info"]["numpy"]["numpy_blas_threads"]
+            for name, best in e["best"].items():
+                lines.append(f"| {threads} (OpenBLAS says {blas}, torch {e['info']['torch']['torch_threads']}) "
+                             f"| {NET_NAMES[net]} | {name} | {best:.2f} ({e['cpu_of_best'][name]:.2f}) | {fmt_list(e['all'][name])} "
+                             f"| {best / batches * 1000:.1f} | {best / e['best']['torch']:.2f} |")
+        matmul = [(t, n, e["info"]) for (t, n), e in results["epoch"].items() if "matmul_ms" in e["info"]["numpy"]]
+        if matmul:
+            lines += ["", "The first layer's three products of one batch, best of 20 (ms):", "",
+                      "| threads | network | product | numpy (OpenBLAS) | torch (MKL) |", "|---|---|---|---|---|"]
+            for threads, net, info in matmul:
+                for name, ms in info["numpy"]["matmul_ms"].items():
+                    lines.append(f"| {threads} | {NET_NAMES[net]} | {name} | {ms:.2f} "
+                                 f"| {info['torch']['matmul_ms'].get(name, float('nan')):.2f} |")
+    return lines
+
+
+def main():
+    args = parse()
+    info = machine()
+    results = {}
+    started = time.perf_counter()
+    if "grade" in args.only:
+        results["grade"] = grading_time(args)
+    if "memory" in args.only:
+        results["memory"] = peak_memory(args)
+    if "sandbox" in args.only:
+        results["sandbox"] = sandbox_overhead(args)
+    if "epoch" in args.only:
+        results["epoch"] = epochs(args)
+    info["load_after"] = os.getloadavg()
+    text = report(args, info, results)
+    text += f"\nThe whole run took {time.perf_counter() - started:.0f} s.\n"
+    print(text)
+    args.out.write_text(text)
+    progress(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
