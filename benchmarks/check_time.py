@@ -7,7 +7,8 @@
 ReferenceCode of the prepared submission folder, so the same files run in the
 grader's own process; `reference_process` (the speed check's fair timing)
 stays a worker in both. Timed: grading.run_checks, all of it (sandbox start
-and stop, every check, public and hidden). Also counted: each check's time
+and stop, every check, public and hidden), and `steady`: the checks after the
+first, the first being the one that waits for the worker to start. Also counted: each check's time
 and, in sandbox mode, the requests to the worker by op. Prints one JSON object.
 """
 import collections
@@ -65,7 +66,8 @@ def main(mode):
     results = grading.grade(assignment, assignment.directory)
     timings["grade"] = time.perf_counter() - start
     print(json.dumps({
-        "mode": mode, **timings, "per_check": check_seconds,
+        # steady: the checks after the first, which starts the student's worker (one start per grade)
+        "mode": mode, **timings, "steady": sum(list(check_seconds.values())[1:]), "per_check": check_seconds,
         "requests": {op: {"count": n, "seconds": s} for op, (n, s) in sorted(requests.items())},
         "score": sum(t.score for t in results.tests), "max_score": sum(t.max_score for t in results.tests),
         "failed": [t.name for t in results.tests if t.status != "passed"]}))

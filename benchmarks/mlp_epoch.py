@@ -83,8 +83,11 @@ def torch_trainer(hidden, input_grad):
     """The same network in PyTorch, float64: Linear, ReLU, Dropout; SGD with momentum.
 
     torch's SGD keeps buf = momentum * buf + grad and does param -= lr * buf,
-    the reference's G_M = alpha G_M + G. With input_grad, autograd also
-    computes the gradient wrt the input, as the reference's backward does.
+    the reference's G_M = alpha G_M + G. With input_grad (the variant
+    torch+input-grad, the fair baseline), the input has requires_grad=True and
+    autograd also computes its .grad, the gradient wrt the input that the
+    reference's backward must return (the first layer's too): the same
+    arithmetic as the reference. Plain torch skips that product.
     """
     import torch
     torch.manual_seed(0)
@@ -100,6 +103,8 @@ def torch_trainer(hidden, input_grad):
         inputs = torch.from_numpy(x).requires_grad_(input_grad)
         loss = loss_fn(model(inputs), torch.from_numpy(y))
         loss.backward()
+        if input_grad and inputs.grad is None:  # the reference's contract: backward returns it
+            raise RuntimeError("autograd did not compute the gradient wrt the input")
         optimizer.step()
         return loss.item()
     return train_step

@@ -39,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
 BASELINE_REV = "460cd0e"  # the plain mlp.py reference as first committed
+FAIR_TORCH = "torch+input-grad"  # the PyTorch variant that does the reference's arithmetic
 GOALS = {"grade": 60.0, "grade_better": 20.0, "memory_mb": 700.0, "sandbox": 1.2, "epoch": 1.2}
 
 
@@ -220,7 +221,9 @@ def sandbox_overhead(args):
     per_check = {name: (min(r["per_check"][name] for r in runs["sandbox"]),
                         min(r["per_check"][name] for r in runs["in-process"]))
                  for name in best["sandbox"]["per_check"]}
+    steady = {mode: min(r["steady"] for r in found) for mode, found in runs.items()}
     return {"best": best, "ratio": best["sandbox"]["checks"] / best["in-process"]["checks"],
+            "steady": steady, "ratio_steady": steady["sandbox"] / steady["in-process"],
             "per_check": per_check, "all": {m: [r["checks"] for r in f] for m, f in runs.items()}}
 
 
@@ -271,11 +274,15 @@ def epochs(args):
                             cpu.setdefault(name, []).extend(result["cpu_seconds"][name])
                 best = {name: min(times) for name, times in seconds.items()}
                 cpu_of_best = {name: cpu[name][times.index(best[name])] for name, times in seconds.items()}
+                # The goal's baseline is torch+input-grad: the reference's backward must return the
+                # gradient wrt its input (the first layer's too), so PyTorch computes it as well.
                 found[(threads, net)] = {"best": best, "all": seconds, "cpu_of_best": cpu_of_best, "info": info,
-                                         "ratio": best["reference"] / best["torch"]}
+                                         "ratio": best["reference"] / best[FAIR_TORCH],
+                                         "ratio_plain": best["reference"] / best["torch"]}
                 progress(f"epoch {net} layer(s), {threads} thread(s): " + ", ".join(
                     f"{name} {s:.2f} s" for name, s in best.items())
-                    + f"; numpy/torch {found[(threads, net)]['ratio']:.2f}")
+                    + f"; numpy/{FAIR_TORCH} {found[(threads, net)]['ratio']:.2f}"
+                    + f", numpy/torch {found[(threads, net)]['ratio_plain']:.2f}")
     return found
 
 
@@ -334,13 +341,22 @@ def report(args, info, results):
         lines.append(f"| 3 | Check time of all mlp_numpy checks, `student` sandboxed / in-process, best of 3 "
                      f"(score {', '.join(sorted(scores))}) | {sb:.2f} s / {ip:.2f} s = **{s['ratio']:.2f}** "
                      f"| <= {GOALS['sandbox']:g} | {met(s['ratio'] <= GOALS['sandbox'], worst_score(scores))} |")
+        st = s["steady"]
+        lines.append(f"| 3 | The same in the steady state: the checks after the first (which waits for the worker "
+                     f"to start), best of 3 | {st['sandbox']:.2f} s / {st['in-process']:.2f} s = "
+                     f"**{s['ratio_steady']:.2f}** | <= {GOALS['sandbox']:g} "
+                     f"| {met(s['ratio_steady'] <= GOALS['sandbox'], worst_score(scores))} |")
     if "epoch" in results:
         for (threads, net), e in results["epoch"].items():
             b = e["best"]
             lines.append(f"| 4 | Epoch of {NET_NAMES[net]} (batch 64, {e['info']['numpy']['batches']} batches), "
-                         f"numpy reference / PyTorch, {threads} thread(s) | {b['reference']:.2f} s / "
-                         f"{b['torch']:.2f} s = **{e['ratio']:.2f}** | <= {GOALS['epoch']:g} "
+                         f"numpy reference / PyTorch computing the gradient wrt the input too (`{FAIR_TORCH}`: "
+                         f"the reference's backward must return it), {threads} thread(s) | {b['reference']:.2f} s / "
+                         f"{b[FAIR_TORCH]:.2f} s = **{e['ratio']:.2f}** | <= {GOALS['epoch']:g} "
                          f"| {met(e['ratio'] <= GOALS['epoch'])} |")
+            lines.append(f"| 4 | (information) the same, numpy reference / plain PyTorch (no gradient wrt the "
+                         f"input), {threads} thread(s) | {b['reference']:.2f} s / {b['torch']:.2f} s = "
+                         f"{e['ratio_plain']:.2f} | none | - |")
     lines += details(args, results)
     return "\n".join(lines) + "\n"
 
@@ -399,18 +415,22 @@ def details(args, results):
                   "nn.Linear + ReLU + Dropout, CrossEntropyLoss, SGD(momentum=0.4). Thread counts: "
                   "OPENBLAS/OMP/MKL_NUM_THREADS and torch.set_num_threads. `torch+input-grad` also "
                   "computes the gradient wrt the input, as the reference's backward must (its contract: "
-                  "backward returns the gradient wrt x), so it does the same arithmetic.", "",
+                  "backward returns the gradient wrt x, the first layer's too), so it does the same arithmetic: "
+                  "its input has requires_grad=True and loss.backward() fills the input's .grad. It is the "
+                  "goal's baseline; plain `torch` skips the first layer's g W product and is shown for "
+                  "information.", "",
                   "The CPU seconds of the process over the best epoch show how much of its wall time "
                   "it had the core (with 1 thread, CPU s well under the wall s means other work took it).", "",
-                  "| threads | network | variant | best epoch s (CPU s) | all | ms/batch | / torch |",
-                  "|---|---|---|---|---|---|---|"]
+                  f"| threads | network | variant | best epoch s (CPU s) | all | ms/batch | / {FAIR_TORCH} | / torch |",
+                  "|---|---|---|---|---|---|---|---|"]
         for (threads, net), e in results["epoch"].items():
             batches = e["info"]["numpy"]["batches"]
             blas = e["info"]["numpy"]["numpy_blas_threads"]
             for name, best in e["best"].items():
                 lines.append(f"| {threads} (OpenBLAS says {blas}, torch {e['info']['torch']['torch_threads']}) "
                              f"| {NET_NAMES[net]} | {name} | {best:.2f} ({e['cpu_of_best'][name]:.2f}) | {fmt_list(e['all'][name])} "
-                             f"| {best / batches * 1000:.1f} | {best / e['best']['torch']:.2f} |")
+                             f"| {best / batches * 1000:.1f} | {best / e['best'][FAIR_TORCH]:.2f} "
+                             f"| {best / e['best']['torch']:.2f} |")
         matmul = [(t, n, e["info"]) for (t, n), e in results["epoch"].items() if "matmul_ms" in e["info"]["numpy"]]
         if matmul:
             lines += ["", "The first layer's three products of one batch, best of 20 (ms):", "",

@@ -24,17 +24,30 @@ class Remote:
 
     def __init__(self, code, handle, label):
         self._code, self._handle, self._label = code, handle, label
+        # Bound methods fetched before, by name, with the sandbox generation they belong to:
+        # `layer.forward(x)` then costs one round trip (the call), not two (get, call).
+        self._methods = {}
 
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
+        generation = self._code.sandbox.generation
+        cached = self._methods.get(name)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
         label = f"{self._label}.{name}"
-        return self._code._ask(label, {"op": "get", "handle": self._handle.number, "name": name})
+        value = self._code._ask(label, {"op": "get", "handle": self._handle.number, "name": name})
+        # Only a bound method (type `method`) is kept: it stays the same function of the same
+        # object, whereas a data attribute may change with every call.
+        if isinstance(value, Remote) and value._handle.type_name == "method":
+            self._methods[name] = (generation, value)
+        return value
 
     def __setattr__(self, name, value):
         """Setting an attribute of the remote object (e.g. a layer's weight); _names are local."""
         if name.startswith("_"):
             return object.__setattr__(self, name, value)
+        self._methods.clear()  # the setting may replace a method
         self._code._ask(f"setting {self._label}.{name}", {"op": "set", "handle": self._handle.number,
                                                           "name": name, "value": self._code._send(value)})
 

@@ -91,12 +91,28 @@ class CappedOutput:
         # The thread that reads a pipe closes it, at end-of-file: closed by stop() instead,
         # its fd number could be reused by the next worker's pipes while this thread still
         # reads it (a leftover process of the student's can keep writing until it dies).
+        # It waits for output without taking it, then reads and keeps it under the lock, in
+        # one step: whoever holds the lock finds every byte either in the pipe or kept.
         with stream:
-            while chunk := os.read(stream.fileno(), 65536):
+            fd, ready = stream.fileno(), select.poll()
+            ready.register(fd, select.POLLIN)
+            while True:
+                ready.poll()
                 with self.lock:
+                    chunk = os.read(fd, 65536)  # only this thread reads: ready means it does not block
+                    if not chunk:
+                        return
                     room = max(self.cap - len(self.kept), 0)
                     self.kept += chunk[:room]
                     self.dropped += max(len(chunk) - room, 0)
+
+    def unread(self, fd):
+        """Bytes still in the pipe `fd`, which the drain thread has not taken yet (0 if it is closed)."""
+        with self.lock:
+            try:
+                return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+            except OSError:
+                return 0
 
     def take(self):
         with self.lock:
@@ -296,25 +312,22 @@ class Sandbox:
     def output(self):
         """What the student's code printed since the last call, capped."""
         if self.process is not None:
-            settle(self.process.stdout.fileno())
+            settle(self.stdout, self.process.stdout.fileno())
         return self.stdout.take()
 
 
 CRASH_WAIT_SECONDS = 1
 
 
-def settle(fd, seconds=0.25):
-    """Let the drain thread take what the worker printed before its answer (it is in the pipe already)."""
+def settle(output, fd, seconds=0.25):
+    """Let the drain thread take what the worker printed before its answer (it is in the pipe already).
+
+    No waiting when the pipe is empty: the drain thread reads and keeps under the lock
+    that CappedOutput.unread takes, so an empty pipe means all of it is kept.
+    """
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            pending = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
-        except OSError:
-            return
-        if not pending:
-            time.sleep(0.002)  # the last chunk read may still be on its way into the buffer
-            return
-        time.sleep(0.002)
+    while output.unread(fd) and time.monotonic() < deadline:
+        time.sleep(0.001)
 
 
 def _error_fields(error):

@@ -65,8 +65,11 @@ class LinearMap(Transform):
     """x -> x W^T + b, with momentum SGD: G_M = alpha G_M + G, param -= lr G_M.
 
     W can be large (150 x 11025 on Omniglot), so gradients, momentum and
-    parameters are updated in place rather than rebuilt every step. getW() and
-    getb() hand out copies, which later steps leave as they were.
+    parameters are updated in place rather than rebuilt every step, and every
+    weight-sized product goes into an array kept for it (`out=`). zerograd()
+    only marks the gradients as empty, meaning zeros: the next backward writes
+    them instead of adding to zeros. getW() and getb() hand out copies, which
+    later steps leave as they were.
     """
 
     def __init__(self, indim, outdim, alpha=0, lr=0.01):
@@ -78,6 +81,8 @@ class LinearMap(Transform):
         self.momentum_b = np.zeros_like(self.b)
         self.grad_W = np.zeros_like(self.W)
         self.grad_b = np.zeros_like(self.b)
+        self.grads_empty = True  # grad_W, grad_b count as zeros, whatever they hold
+        self.scratch_W = np.empty_like(self.W)  # room for a weight-sized product
 
     def forward(self, x):
         """x: (batch, indim) -> (batch, outdim)."""
@@ -86,21 +91,26 @@ class LinearMap(Transform):
 
     def backward(self, grad_wrt_out):
         """grad_wrt_out: (batch, outdim) -> grad wrt input (batch, indim); grads accumulate."""
-        self.grad_W += grad_wrt_out.T @ self.x
-        self.grad_b += grad_wrt_out.sum(axis=0)
+        if self.grads_empty:  # the first backward since zerograd(): grad = 0 + this batch's
+            np.matmul(grad_wrt_out.T, self.x, out=self.grad_W)
+            np.sum(grad_wrt_out, axis=0, out=self.grad_b)
+            self.grads_empty = False
+        else:
+            self.grad_W += np.matmul(grad_wrt_out.T, self.x, out=self.scratch_W)
+            self.grad_b += grad_wrt_out.sum(axis=0)
         return grad_wrt_out @ self.W
 
     def step(self):
         self.momentum_W *= self.alpha  # G_M = alpha G_M + G
-        self.momentum_W += self.grad_W
-        self.W -= self.lr * self.momentum_W
         self.momentum_b *= self.alpha
-        self.momentum_b += self.grad_b
+        if not self.grads_empty:  # empty gradients are zeros: nothing to add
+            self.momentum_W += self.grad_W
+            self.momentum_b += self.grad_b
+        self.W -= np.multiply(self.lr, self.momentum_W, out=self.scratch_W)  # param -= lr G_M
         self.b -= self.lr * self.momentum_b
 
     def zerograd(self):
-        self.grad_W.fill(0.0)
-        self.grad_b.fill(0.0)
+        self.grads_empty = True
 
     def getW(self):
         return self.W.copy()

@@ -111,11 +111,11 @@ def dropout_matches_reference(student, reference):
 @check(points=1, part="Dropout")
 def dropout_rate(student):
     """Dropout zeroes a fraction p of the units, not 1 - p"""
-    x = np.ones((400, 500))
+    x = np.ones((200, 250))  # small enough to travel fast; the tolerance is 7 standard deviations
     student.seed(0)
     out = as_array(student.mlp.ReLU(dropout_chance=0.3).forward(x, True), "ReLU(0.3).forward(ones, train=True)")
     dropped = float(np.mean(out == 0))
-    expect(abs(dropped - 0.3) < 0.01, f"ReLU(0.3).forward(ones (400, 500), train=True): expected about "
+    expect(abs(dropped - 0.3) < 0.015, f"ReLU(0.3).forward(ones (200, 250), train=True): expected about "
            f"30% of the units dropped, got {dropped:.1%}")
 
 
