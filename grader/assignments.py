@@ -6,12 +6,15 @@
     [limits]                        # per worker; see grader.sandbox.runner.Limits
     memory_mb = 1024
     seconds_per_test = 30
+    [gradescope]                    # optional: what grading the reference took (grader/measure.py)
+    memory_mb_measured = 1400
+    seconds_measured = 7.5
 
 Beside it: the reference files, tests_public.py (also handed out) and
 tests_hidden.py (never leaves the grader).
 """
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import paths
@@ -32,6 +35,7 @@ class Assignment:
     files: list
     limits: Limits
     directory: Path
+    gradescope: dict = field(default_factory=dict)
 
     @property
     def public_tests(self):
@@ -69,7 +73,7 @@ def load_from(directory, assignment_id):
     data = tomllib.loads(config.read_text())
     return Assignment(id=assignment_id, title=data["title"], seed=data.get("seed", ""),
                       files=list(data["files"]), limits=Limits(**data.get("limits", {})),
-                      directory=directory)
+                      directory=directory, gradescope=dict(data.get("gradescope", {})))
 
 
 def all_ids(solutions=None):

@@ -3,10 +3,13 @@
 Gradescope unpacks the zip to /autograder/source and runs setup.sh there once,
 as root, to build its image; then, for each submission, run_autograder with
 the student's files in /autograder/submission, expecting
-/autograder/results/results.json. The zip holds this package, pyproject.toml
-and solutions/ID/ (reference and tests, hidden ones included) and nothing else.
+/autograder/results/results.json. The zip holds this package, pyproject.toml,
+solutions/ID/ (reference and tests, hidden ones included) and a README.md for
+the instructor (what to upload, which container to choose, from the numbers
+`grader measure ID --write` stored in assignment.toml), and nothing else.
 """
 import ast
+import math
 import os
 import re
 import tomllib
@@ -19,6 +22,8 @@ from grader import paths
 BASE_REQUIREMENTS = ["numpy", "nbformat", "jinja2", "click", "tqdm"]
 TORCH_PACKAGES = ["torch", "torchvision"]
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+# Modules of this package whose checks load scikit-learn's bundled digits (grader.datasets.embedded).
+DIGITS_USERS = ("grader.training", "grader.datasets.embedded", "grader.datasets.load_digits_split")
 SKIPPED = {"__pycache__"}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same sources give the same zip, byte for byte
 
@@ -52,6 +57,45 @@ fi
 chmod -R go-rwx "$ROOT/source"
 """
 
+GRADESCOPE_DEFAULT_MB = 768  # Gradescope's default container: 768 MB, 1/2 vCPU, 10 minute timeout
+GRADESCOPE_MAX_TIMEOUT_MIN = 40
+MEMORY_HEADROOM = 1.5  # a student's code may use more than the reference's
+
+README_MD = """\
+# Gradescope autograder for `{id}`
+
+{title}. Built by `grader build {id}` from the course's sources.
+
+## Setting it up
+
+1. In the assignment's *Configure Autograder*, upload this zip (Zip file upload).
+2. Under *Autograder Settings*, choose the container size and timeout below.
+3. Gradescope runs `setup.sh` once to build the image ({installs}), then
+   `run_autograder` for each submission, which writes `results.json` with every
+   check (the hidden ones are shown after the grades are published).
+
+## Container
+
+{sizing}
+
+Each check runs in a sandboxed worker limited to {seconds_per_test:g} s and {memory_mb} MB
+({rlimit}); a check that goes over scores 0 with a message.
+There are {checks} checks, so a submission that hangs in every one of them needs up to
+{worst_minutes} minutes: {timeout}
+"""
+
+SIZING_MEASURED = """\
+Grading the reference solution needs about {memory_mb} MB and {seconds:g} s; choose a Gradescope
+container of at least {recommended} of memory (Gradescope's default, 768 MB, is {default_verdict}).
+{memory_mb} MB is the peak resident memory summed over the grader's processes (the grader and
+its sandboxed workers, polled every 20 ms), {seconds:g} s the wall time ({cpu_seconds:g} s of CPU
+time), measured by `grader measure {id} --write` on {measured_on}. At Gradescope's default
+1/2 vCPU expect about {half_cpu_seconds:g} s per submission."""
+
+SIZING_UNMEASURED = """\
+Not measured yet: run `grader measure {id} --write`, then `grader build {id}`, and this
+section will say how much memory and time grading the reference takes."""
+
 RUN_AUTOGRADER = """\
 #!/usr/bin/env bash
 # Gradescope runs this for each submission. GRADER_AUTOGRADER_ROOT moves /autograder (for tests).
@@ -83,6 +127,7 @@ def build_autograder(assignment, dist=None):
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
         add_text(archive, "setup.sh", setup_script(assignment), executable=True)
         add_text(archive, "run_autograder", RUN_AUTOGRADER.format(id=assignment.id), executable=True)
+        add_text(archive, "README.md", autograder_readme(assignment))
         package = Path(__file__).resolve().parent
         add_file(archive, package.parent / "pyproject.toml", "pyproject.toml")
         add_tree(archive, package, "grader")
@@ -91,26 +136,84 @@ def build_autograder(assignment, dist=None):
     return target
 
 
+def recommended_memory_mb(measured_mb):
+    """The measured peak with headroom, rounded up to half a GB."""
+    return math.ceil(measured_mb * MEMORY_HEADROOM / 512) * 512
+
+
+def sizing(assignment):
+    """The README's sentences on memory and time: from [gradescope] in assignment.toml, or how to get them."""
+    measured = assignment.gradescope
+    if "memory_mb_measured" not in measured or "seconds_measured" not in measured:
+        return SIZING_UNMEASURED.format(id=assignment.id)
+    memory_mb, seconds = int(measured["memory_mb_measured"]), float(measured["seconds_measured"])
+    cpu_seconds = float(measured.get("cpu_seconds_measured", seconds))
+    recommended = recommended_memory_mb(memory_mb)
+    return SIZING_MEASURED.format(
+        id=assignment.id, memory_mb=memory_mb, seconds=seconds, cpu_seconds=cpu_seconds,
+        measured_on=measured.get("measured_on", "the course's machine"),
+        recommended=f"{recommended / 1024:g} GB",
+        default_verdict="enough" if recommended <= GRADESCOPE_DEFAULT_MB else "too small",
+        half_cpu_seconds=round(max(seconds, 2 * cpu_seconds)))
+
+
+def autograder_readme(assignment):
+    """README.md of the zip: how to set the autograder up, and the container it needs."""
+    checks = len(assignment.checks())
+    worst_minutes = math.ceil(checks * assignment.limits.seconds_per_test / 60)
+    if worst_minutes <= 10:
+        timeout = "Gradescope's default timeout of 10 minutes covers that."
+    elif worst_minutes <= GRADESCOPE_MAX_TIMEOUT_MIN:
+        timeout = f"set the timeout to {worst_minutes} minutes."
+    else:
+        timeout = (f"set the timeout to Gradescope's maximum, {GRADESCOPE_MAX_TIMEOUT_MIN} minutes; a submission "
+                   "that hangs everywhere is stopped there and scores 0.")
+    rlimit = ("private writable memory, with a watchdog on resident memory"
+              if assignment.limits.memory_rlimit == "data" else "address space")
+    wanted = requirements(assignment)
+    plain = [f"`{spec}`" for spec in wanted if package_name(spec) not in TORCH_PACKAGES]
+    torch = [f"`{spec}`" for spec in wanted if package_name(spec) in TORCH_PACKAGES]
+    installs = "Python 3.11 or later, " + ", ".join(plain)
+    if torch:
+        installs += ", and PyTorch's CPU build: " + ", ".join(torch)
+    return README_MD.format(id=assignment.id, title=assignment.title, installs=installs,
+                            sizing=sizing(assignment), seconds_per_test=assignment.limits.seconds_per_test,
+                            memory_mb=assignment.limits.memory_mb, rlimit=rlimit, checks=checks,
+                            worst_minutes=worst_minutes, timeout=timeout)
+
+
 def setup_script(assignment):
     """setup.sh with the pip installs this assignment needs, versions as pyproject.toml allows."""
     wanted = requirements(assignment)
     plain = [spec for spec in wanted if package_name(spec) not in TORCH_PACKAGES]
     torch = [spec for spec in wanted if package_name(spec) in TORCH_PACKAGES]
     lines = [f'"$ROOT/venv/bin/pip" install --no-cache-dir {quote_all(plain)}']
-    if torch:  # Gradescope has no GPU: the CPU wheels are a fraction of the size
-        lines.append(f'"$ROOT/venv/bin/pip" install --no-cache-dir --index-url {TORCH_CPU_INDEX} '
-                     f'{quote_all(torch)}')
+    if torch:  # Gradescope has no GPU: the CPU wheels, a fraction of the CUDA build's size
+        lines.append(f'"$ROOT/venv/bin/pip" install --no-cache-dir {quote_all(torch)} --index-url {TORCH_CPU_INDEX}')
     return SETUP_SH.format(installs="\n".join(lines))
 
 
 def requirements(assignment):
-    """BASE_REQUIREMENTS, plus torch and torchvision where the assignment's code imports them."""
+    """What grading this assignment imports: BASE_REQUIREMENTS; torch and torchvision where its code
+    imports them, pinned to the release pyproject.toml allows; scikit-learn where its checks train on
+    the bundled digits. Other versions as pyproject.toml declares them."""
     imported = imported_packages(Path(assignment.directory))
     names = BASE_REQUIREMENTS + [p for p in TORCH_PACKAGES if p in imported]
+    if "sklearn" in imported or any(name.startswith(DIGITS_USERS) for name in imported):
+        names.append("scikit-learn")
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     declared = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
     specs = {package_name(d): d.replace(" ", "") for d in declared}
-    return [specs.get(name, name) for name in names]
+    return [pinned(specs.get(name, name)) if name in TORCH_PACKAGES else specs.get(name, name) for name in names]
+
+
+def pinned(spec):
+    """'torch<=2.14.1' or 'torch==2.14.1' -> 'torch==2.14.1': the release the course is built with."""
+    found = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:<=|==)([0-9][A-Za-z0-9.+]*)", spec)
+    if not found:
+        raise ValueError(f"pyproject.toml must pin {package_name(spec)} with == or bound it with <= "
+                         f"(the Gradescope image installs that release), got {spec!r}")
+    return f"{found[1]}=={found[2]}"
 
 
 def package_name(spec):
@@ -119,14 +222,19 @@ def package_name(spec):
 
 
 def imported_packages(directory):
-    """Top-level names of the modules imported by the .py files in `directory`."""
+    """The modules imported by the .py files in `directory`: top-level names ('torch') and, for
+    imports from this package, the dotted ones too ('grader.training', 'grader.datasets.cifar10')."""
     found = set()
     for source in sorted(directory.glob("*.py")):
         for node in ast.walk(ast.parse(source.read_text(), str(source))):
             if isinstance(node, ast.Import):
-                found.update(alias.name.split(".")[0] for alias in node.names)
+                for alias in node.names:
+                    found.add(alias.name.split(".")[0])
+                    found.add(alias.name)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 found.add(node.module.split(".")[0])
+                found.add(node.module)
+                found.update(f"{node.module}.{alias.name}" for alias in node.names)
     return found
 
 

@@ -84,7 +84,8 @@ def public_assignment(assignment_id, path):
 @click.argument("name")
 @click.option("--data-dir", type=click.Path(exists=True, path_type=Path),
               help="Folder with the real data set (default: a small data set shipped with the grader).")
-@click.option("--device", default="cpu", show_default=True, help="cpu or cuda")
+@click.option("--device", default="cpu", show_default=True,
+              help="cpu or cuda (torch experiments; the CPU when no GPU is available)")
 @click.option("--epochs", type=int, help="Override the homework's number of epochs.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
 def experiment(assignment_id, name, data_dir, device, epochs, out):
@@ -96,10 +97,11 @@ def experiment(assignment_id, name, data_dir, device, epochs, out):
                                  out_dir=out, epochs=epochs)
     except (ExperimentError, DatasetError) as exc:
         fail(str(exc))
+    held_out = {"val": "validation"}.get(metrics.get("held_out"), "test")
     for run in metrics["runs"]:
         accuracy = run["final_test_accuracy"]
         shown = "diverged" if accuracy is None else f"{accuracy:.3f}"
-        click.echo(f"{run['label']:<40} final test accuracy {shown}")
+        click.echo(f"{run['label']:<40} final {held_out} accuracy {shown}")
     click.echo(f"plots and metrics written to {out}/")
 
 
@@ -115,6 +117,28 @@ def build(assignment_ids):
         archive = build_autograder(assignment)
         click.echo(f"{assignment_id}: handout of {len(written)} files in assignments/{assignment_id}/, "
                    f"autograder {archive}")
+
+
+@main.command()
+@click.argument("assignment_id")
+@click.option("--submission", type=click.Path(exists=True, path_type=Path),
+              help="What to grade (default: the reference solution).")
+@click.option("--write", is_flag=True,
+              help="Store the numbers under [gradescope] in the assignment's assignment.toml.")
+def measure(assignment_id, submission, write):
+    """Grade the reference as Gradescope would, and report its peak memory and time.
+
+    The memory is the peak resident memory summed over the grader's process tree,
+    polled every 20 ms; `grader build` writes the stored numbers into the autograder's README.
+    """
+    from grader.measure import measure_grading, write_measurement
+    assignment = load_assignment(assignment_id)
+    found = measure_grading(assignment, submission)
+    click.echo(f"{assignment_id}: score {found.score:g}, peak memory {found.memory_mb} MB (summed over up to "
+               f"{found.processes} processes), {found.seconds:g} s wall, {found.cpu_seconds:g} s CPU, "
+               f"on {found.machine}")
+    if write:
+        click.echo(f"written to {write_measurement(assignment, found)}")
 
 
 @main.command()

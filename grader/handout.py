@@ -7,11 +7,13 @@
         ID/
             *.j2              the stubs: ID/mlp.py.j2 becomes mlp.py in the handout
             handout.toml      what the README says about ID beyond assignment.toml
-                              and the checks: summary, files, rules, parts, written work
+                              and the checks: summary, files, rules, parts, written work,
+                              and optionally `notebook = "modules.py"`: that file's stub
+                              is also handed out as a notebook (grader/notebook.py)
 
 `render_handout(assignment)` writes assignments/ID/:
 
-    README.md  mlp.py  answers.py  ...  tests/test_public.py
+    README.md  mlp.py  answers.py  ...  [modules.ipynb]  tests/test_public.py
 
 Rendering is deterministic (no dates, no absolute paths, parts in the order
 handout.toml lists them), so rendering again changes nothing; tests/test_handout.py holds the
@@ -79,6 +81,10 @@ def handout_data(assignment, templates):
         if row["name"] not in data["parts"]:
             raise HandoutError(f"{where}: describe part {row['name']!r} under [parts] "
                                "(a check names it)")
+    notebook = data.get("notebook")
+    if notebook is not None and (notebook not in assignment.files or not notebook_name(notebook)):
+        raise HandoutError(f"{where}: notebook = {notebook!r} must name a .py file students submit "
+                           f"({', '.join(assignment.files)})")
     return data
 
 
@@ -118,15 +124,29 @@ def render_files(assignment, templates=None):
         "stubs": [name for name in assignment.files if name in stubs]
                  + sorted(name for name in stubs if name not in assignment.files),
         "notebooks": {name: notebook_name(name) for name in assignment.files if notebook_name(name)},
+        "handout_notebook": notebook_name(data["notebook"]) if data.get("notebook") else None,
         "public_tests": PUBLIC_TESTS,
         "install_command": INSTALL_COMMAND,
     }
     files = {name: env.get_template(template).render(context) for name, template in stubs.items()}
+    if data.get("notebook"):
+        files[notebook_name(data["notebook"])] = notebook_file(assignment, data["notebook"], files)
     files[PUBLIC_TESTS] = env.get_template("test_public.py.j2").render(context, source=public_source)
     files["README.md"] = env.get_template("README.md.j2").render(context)
     # `grader check` finds the files and limits here when the course's copy is not installed.
     files["tests/assignment.toml"] = (assignment.directory / "assignment.toml").read_text(encoding="utf-8")
     return dict(sorted(files.items()))
+
+
+def notebook_file(assignment, filename, files):
+    """The notebook of `filename`, made from its rendered stub: the same stub, the same bytes."""
+    from grader.notebook import handout_notebook
+
+    text = handout_notebook(assignment.id, filename, files[filename])
+    if text is None:
+        raise HandoutError(f"templates/{assignment.id}/{HANDOUT_DATA}: no notebook is known for "
+                           f"{filename} (grader/notebook.py NOTEBOOKS)")
+    return text
 
 
 def render_handout(assignment, out_dir=None, *, templates=None, prune=None):

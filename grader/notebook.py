@@ -18,9 +18,9 @@ import nbformat
 from grader import paths
 
 ASSIGNMENT_ID = "relu_nets"
-# The handout's stub of modules.py; until modules.py is one of the assignment's files (and
-# so rendered into every handout), it waits beside the other templates under its second name.
-STUB_TEMPLATES = [f"{ASSIGNMENT_ID}/modules.py.j2", f"{ASSIGNMENT_ID}_modules.py.j2"]
+SOURCE_NAME = "modules.py"
+# The handout's stub of modules.py, rendered into the handout like every submitted file.
+STUB_TEMPLATE = f"{ASSIGNMENT_ID}/{SOURCE_NAME}.j2"
 
 TITLE = """# CIFAR-10 classification with hand-written backward passes
 
@@ -107,7 +107,7 @@ def modules_stub_source(templates=None):
 
     assignment = assignments.load(ASSIGNMENT_ID)
     env = environment(templates or paths.TEMPLATES)
-    return env.select_template(STUB_TEMPLATES).render(assignment=assignment)
+    return env.get_template(STUB_TEMPLATE).render(assignment=assignment)
 
 
 def code_chunks(source):
@@ -150,12 +150,29 @@ def modules_notebook(source):
     return notebook
 
 
+def notebook_text(notebook):
+    """The .ipynb file's text: the same notebook gives the same bytes."""
+    return nbformat.writes(notebook)
+
+
+# The notebooks a handout can offer (handout.toml: `notebook = "modules.py"`), by
+# (assignment, file): each makes the notebook from the file's rendered stub.
+NOTEBOOKS = {(ASSIGNMENT_ID, SOURCE_NAME): modules_notebook}
+
+
+def handout_notebook(assignment_id, filename, source):
+    """The text of the notebook that stands for `filename` (its stub is `source`), or None
+    when no notebook is known for that assignment and file."""
+    make = NOTEBOOKS.get((assignment_id, filename))
+    return None if make is None else notebook_text(make(source))
+
+
 def write_modules_notebook(path, source=None):
     """Write modules.ipynb to `path` from `source` (default: the handout's stub of modules.py)."""
     notebook = modules_notebook(modules_stub_source() if source is None else source)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = nbformat.writes(notebook)
+    text = notebook_text(notebook)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path

@@ -7,6 +7,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+import re
+import tomllib
+
 import pytest
 
 from grader import assignments, paths
@@ -75,8 +78,8 @@ def test_the_zip_holds_the_package_and_this_assignment_only(archive):
     assert {"pyproject.toml", "grader/__init__.py", "grader/cli.py", "grader/sandbox/worker.py",
             "solutions/mlp_numpy/assignment.toml", "solutions/mlp_numpy/mlp.py",
             "solutions/mlp_numpy/tests_public.py", "solutions/mlp_numpy/tests_hidden.py"} <= set(names)
-    assert all(n.split("/")[0] in {"setup.sh", "run_autograder", "pyproject.toml", "grader", "solutions"}
-               for n in names)
+    assert all(n.split("/")[0] in {"setup.sh", "run_autograder", "README.md", "pyproject.toml", "grader",
+                                   "solutions"} for n in names)
     assert all(n.startswith("solutions/mlp_numpy/") for n in names if n.startswith("solutions/"))
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/." in n]
 
@@ -91,7 +94,8 @@ def test_setup_installs_only_what_a_numpy_assignment_needs(archive):
         setup = zipped.read("setup.sh").decode()
     for package in ("numpy", "nbformat", "jinja2", "click", "tqdm"):
         assert f'"{package}' in setup
-    assert "torch" not in setup
+    assert "torch" not in setup and "download.pytorch.org" not in setup
+    assert "scikit-learn" not in setup  # its checks never load the bundled digits
     assert '--no-deps "$ROOT/source"' in setup
     assert 'chmod -R go-rwx "$ROOT/source"' in setup
 
@@ -126,3 +130,53 @@ def test_a_run_that_writes_no_results_fails(unpacked):
     finished = run_autograder(unpacked)
     assert finished.returncode != 0
     assert not (unpacked / "results" / "results.json").exists()
+
+
+# -- a PyTorch assignment -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def relu_nets_zip(tmp_path_factory):
+    return build_autograder(assignments.load("relu_nets"), dist=tmp_path_factory.mktemp("dist"))
+
+
+def read(archive, name):
+    with zipfile.ZipFile(archive) as zipped:
+        return zipped.read(name).decode()
+
+
+def pyproject_bound(package):
+    """'2.14.1' from pyproject.toml's 'torch<=2.14.1' (or '==')."""
+    declared = tomllib.loads((paths.REPO_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    spec = next(d for d in declared if re.match(rf"{package}\s*[<=]", d))
+    return re.search(r"(?:<=|==)\s*([\w.]+)", spec)[1]
+
+
+def test_setup_installs_the_cpu_build_of_torch_for_a_torch_assignment(relu_nets_zip):
+    setup = read(relu_nets_zip, "setup.sh")
+    torch, vision = pyproject_bound("torch"), pyproject_bound("torchvision")
+    assert (torch, vision) == ("2.14.1", "0.29.1")
+    installs = [line for line in setup.splitlines() if "pip\" install" in line]
+    assert installs[1] == (f'"$ROOT/venv/bin/pip" install --no-cache-dir "torch=={torch}" "torchvision=={vision}" '
+                           "--index-url https://download.pytorch.org/whl/cpu")
+    # what grading needs besides: the digits of the training checks, nothing for experiments
+    assert '"scikit-learn' in installs[0] and "torch" not in installs[0]
+    assert "matplotlib" not in setup and "pytest" not in setup
+    subprocess.run(["bash", "-n"], input=setup, text=True, check=True)
+
+
+def test_the_readme_states_the_stored_measurement(relu_nets_zip):
+    readme = read(relu_nets_zip, "README.md")
+    measured = assignments.load("relu_nets").gradescope
+    memory, seconds = measured["memory_mb_measured"], measured["seconds_measured"]
+    assert 100 < memory < 3000 and 0 < seconds < 120
+    assert f"needs about {memory} MB and {seconds:g} s; choose a Gradescope" in readme
+    assert re.search(r"container of at least \d+(\.5)? GB\s+of memory", readme)
+    assert "torch==2.14.1" in readme and "CPU build" in readme
+
+
+def test_an_unmeasured_assignment_says_how_to_measure(assignment):
+    from dataclasses import replace
+    from grader.autograder import autograder_readme
+    readme = autograder_readme(replace(assignment, gradescope={}))
+    assert "Not measured yet: run `grader measure mlp_numpy --write`" in readme

@@ -61,3 +61,33 @@ def test_imports_are_listed_with_lines():
 def test_syntax_problem_names_file_and_line():
     assert syntax_problem("def f(:\n", "mlp.py").startswith("mlp.py line 1:")
     assert syntax_problem("x = 1\n", "mlp.py") is None
+
+
+def test_python_loops_are_found_in_the_function_and_what_it_calls():
+    from grader.checks.static import python_loops
+    source = '''
+import numpy as np
+
+def _row(v, u, i):
+    return np.array([v[i] * u[j] for j in range(len(u))])
+
+def grad_W(W, x):
+    rows = [_row(x, x, i) for i in range(len(x))]
+    k = 0
+    while k < 2:
+        k += 1
+    return np.array(rows)
+
+def unrelated(x):
+    for i in range(3):
+        pass
+
+alias = grad_W
+'''
+    found = python_loops(source, "grad_W")
+    assert [(line, where) for line, _, where in found] == [(5, "_row"), (8, "grad_W"), (10, "grad_W")]
+    assert found[1][1] == "a list comprehension: for i in range(len(x))"
+    assert found[2][1] == "while k < 2"
+    assert python_loops(source, "alias") == found  # a plain alias is followed
+    assert python_loops(source, "missing") is None
+    assert python_loops("import numpy as np\n\ndef grad_W(W, x):\n    return np.outer(x, x)\n", "grad_W") == []

@@ -168,3 +168,24 @@ def test_readme_lists_every_part_and_the_total(assignment, rendered):
     total = sum(c.points for c in checks)
     assert table.get("**Total**") == [f"**{total:g}**"], (
         f"README.md: expected a total of {total:g} points, found {table.get('**Total**')}")
+
+
+def test_a_notebook_is_rendered_only_where_handout_toml_asks_for_one():
+    relu_nets = handout.render_files(assignments.load("relu_nets"))
+    assert "modules.ipynb" in relu_nets and "modules.py" in relu_nets
+    assert relu_nets["modules.ipynb"] == handout.render_files(assignments.load("relu_nets"))["modules.ipynb"]
+    assert "raise NotImplementedError" in relu_nets["modules.ipynb"]
+    assert "`modules.ipynb`: the same stub of `modules.py` as a notebook" in relu_nets["README.md"]
+    assert "where both are present, `modules.py` is graded" in relu_nets["README.md"]
+    mlp = handout.render_files(assignments.load(ID))
+    assert not [name for name in mlp if name.endswith(".ipynb")]
+
+
+def test_a_notebook_for_a_file_students_do_not_submit_is_refused(tmp_path):
+    import shutil
+    templates = tmp_path / "templates"
+    shutil.copytree(paths.TEMPLATES, templates)
+    data = templates / "relu_nets" / handout.HANDOUT_DATA
+    data.write_text(data.read_text().replace('notebook = "modules.py"', 'notebook = "helpers.py"'))
+    with pytest.raises(handout.HandoutError, match="notebook = 'helpers.py' must name a .py file students submit"):
+        handout.render_files(assignments.load("relu_nets"), templates)

@@ -1,17 +1,17 @@
 """relu_nets modules.py (questions 10, 11, 14): the reference passes, each bug loses what it breaks.
 
-The checks live in solutions/relu_nets/checks_modules.py (public) and
-checks_modules_hidden.py; where those are merged into tests_public.py and
-tests_hidden.py, the same check functions are found there. Each buggy
-submission is the reference's modules.py with one mistake students make,
-made here by a text replacement; its set of failing checks must be exactly
-the expected one: a check that fails too blames the wrong thing, a check that
-passes lets a mistake through.
+The checks of modules.py are in solutions/relu_nets/tests_public.py and
+tests_hidden.py with those of Questions 1 to 8; here submissions are graded
+on the modules.py checks alone (ModuleChecks), with the reference's other
+files beside modules.py. Each buggy submission is the reference's modules.py
+with one mistake students make, made here by a text replacement; its set of
+failing checks must be exactly the expected one: a check that fails too
+blames the wrong thing, a check that passes lets a mistake through.
 """
+import dataclasses
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -22,14 +22,6 @@ from grader.grading import grade
 
 SOLUTION = paths.SOLUTIONS / "relu_nets"
 REFERENCE = (SOLUTION / "modules.py").read_text()
-SEPARATE = (SOLUTION / "checks_modules.py").is_file()
-LIMITS = """
-[limits]
-memory_mb = 3072
-memory_rlimit = "data"
-seconds_per_test = 60
-output_kb = 8
-"""
 
 Q10 = {"linear_forward", "linear_backward", "relu_backward", "cross_entropy_backward",
        "linear_forward_shapes", "linear_backward_shapes", "relu_backward_shapes", "cross_entropy_backward_batches"}
@@ -98,18 +90,18 @@ BUGS = {
 }
 
 
-def module_assignment(root):
-    """An assignment whose checks include the module checks, and the reference files beside modules.py."""
-    if not SEPARATE:
-        return assignments.load("relu_nets"), assignments.load("relu_nets").files
-    folder = root / "relu_nets"
-    folder.mkdir()
-    shutil.copy(SOLUTION / "modules.py", folder / "modules.py")
-    shutil.copy(SOLUTION / "checks_modules.py", folder / "tests_public.py")
-    shutil.copy(SOLUTION / "checks_modules_hidden.py", folder / "tests_hidden.py")
-    (folder / "assignment.toml").write_text(
-        'title = "relu_nets: modules.py"\nseed = "000_d4a4ab71536be71a.txt"\nfiles = ["modules.py"]\n' + LIMITS)
-    return assignments.load_from(folder, "relu_nets"), ["modules.py"]
+@dataclasses.dataclass
+class ModuleChecks(assignments.Assignment):
+    """relu_nets with the checks of modules.py only (those of Questions 1 to 8 are tested elsewhere)."""
+
+    def checks(self, include_hidden=True):
+        return [one for one in super().checks(include_hidden) if one.function.__name__ in MODULE_CHECKS]
+
+
+def module_assignment():
+    """relu_nets graded on its modules.py checks, and the files a submission holds."""
+    whole = assignments.load("relu_nets")
+    return ModuleChecks(**vars(whole)), whole.files
 
 
 def submission(root, name, modules_source, files, notebook=False):
@@ -138,7 +130,7 @@ def mutated(replacements):
 def graded(tmp_path_factory):
     """{submission name: {check function name: TestResult}}, all graded once, three at a time."""
     root = tmp_path_factory.mktemp("relu_nets_modules")
-    assignment, files = module_assignment(root)
+    assignment, files = module_assignment()
     names = {one.name: one.function.__name__ for one in assignment.checks()}
     jobs = {"reference": submission(root, "reference", REFERENCE, files),
             "reference_notebook": submission(root, "reference_notebook", REFERENCE, files, notebook=True)}
@@ -158,16 +150,16 @@ def failing(results):
     return {name for name, result in results.items() if result.status != "passed"}
 
 
-def test_the_checks_carry_the_homework_points(tmp_path):
-    assignment, _ = module_assignment(tmp_path)
+def test_the_checks_carry_the_homework_points():
+    assignment, files = module_assignment()
     points = {}
     for one in assignment.checks():
-        if one.function.__name__ in MODULE_CHECKS:
-            points[one.part] = points.get(one.part, 0) + one.points
+        points[one.part] = points.get(one.part, 0) + one.points
     assert points == {"Q10a Linear.forward": 1, "Q10b Linear.backward": 1, "Q10c ReLU.backward": 1,
                       "Q10d CrossEntropyLoss.backward": 1, "Q11 Training loop": 2, "Q14 Data augmentation": 1,
                       "No autograd": 0, "Training run": 0}
-    assert {one.function.__name__ for one in assignment.checks()} >= MODULE_CHECKS
+    assert {one.function.__name__ for one in assignment.checks()} == MODULE_CHECKS
+    assert "modules.py" in files
 
 
 def test_the_reference_passes_every_module_check(graded):
@@ -215,9 +207,16 @@ def test_an_autograd_failure_tells_the_student_why(graded):
     assert "uses autograd" in output and "line" in output, output
 
 
+def test_the_handout_holds_the_stub_and_its_notebook():
+    from grader.notebook import modules_notebook, modules_stub_source, notebook_text
+    handout = paths.ASSIGNMENTS / "relu_nets"
+    assert (handout / "modules.py").read_text() == modules_stub_source()
+    assert (handout / "modules.ipynb").read_text() == notebook_text(modules_notebook(modules_stub_source()))
+
+
 def test_the_untouched_stub_scores_nothing(tmp_path):
     from grader.notebook import modules_stub_source
-    assignment, files = module_assignment(tmp_path)
+    assignment, files = module_assignment()
     folder = submission(tmp_path, "stub", modules_stub_source(), files)
     names = {one.name: one.function.__name__ for one in assignment.checks()}
     results = {names[t.name]: t for t in grade(assignment, folder).tests if names[t.name] in MODULE_CHECKS}

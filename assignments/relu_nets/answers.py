@@ -1,4 +1,4 @@
-"""ReLU networks: approximation, logic gates and backpropagation -- answers.py
+"""ReLU networks: approximation, logic gates, backpropagation and CIFAR-10 modules -- answers.py
 
 Fill in every function and method below that raises NotImplementedError.
 Do not change the names and signatures of the classes, functions and methods

@@ -1,4 +1,4 @@
-"""ReLU networks: approximation, logic gates and backpropagation -- backprop.py
+"""ReLU networks: approximation, logic gates, backpropagation and CIFAR-10 modules -- backprop.py
 
 Fill in every function and method below that raises NotImplementedError.
 Do not change the names and signatures of the classes, functions and methods

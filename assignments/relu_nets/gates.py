@@ -1,4 +1,4 @@
-"""ReLU networks: approximation, logic gates and backpropagation -- gates.py
+"""ReLU networks: approximation, logic gates, backpropagation and CIFAR-10 modules -- gates.py
 
 Fill in every function and method below that raises NotImplementedError.
 Do not change the names and signatures of the classes, functions and methods

@@ -99,3 +99,70 @@ def _autograd_use(node):
             if isinstance(target, ast.Attribute) and target.attr == "requires_grad" and not _is_false(node.value):
                 return ".requires_grad = ..."
     return None
+
+
+LOOP_NODES = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def python_loops(source, function):
+    """[(line, what, in which function)] for the loops and comprehensions in the top-level
+    function `function` of `source` and in the top-level functions it calls, transitively.
+
+    `what` reads as the loop's header: "for i in range(d)", "while k < d", or "a list
+    comprehension (for i in range(d))". A function that is a plain alias at the top level
+    (`grad_W = _grad`) is followed to its definition. Returns None when `function` is not
+    defined by a `def` (or an alias of one) in `source`.
+    """
+    tree = ast.parse(source)
+    defined, aliases = {}, {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defined[node.name] = node
+            aliases.pop(node.name, None)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    aliases[target.id] = node.value.id
+                    defined.pop(target.id, None)
+
+    def resolve(name, seen=()):
+        if name in defined:
+            return defined[name]
+        if name in aliases and name not in seen:
+            return resolve(aliases[name], (*seen, name))
+        return None
+
+    start = resolve(function)
+    if start is None:
+        return None
+    found, queue, visited = [], [start], set()
+    while queue:
+        node = queue.pop()
+        if node.name in visited:
+            continue
+        visited.add(node.name)
+        for inner in ast.walk(node):
+            if isinstance(inner, LOOP_NODES):
+                found.append((inner.lineno, _loop_header(inner), node.name))
+            elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name):
+                called = resolve(inner.func.id)
+                if called is not None and called.name not in visited:
+                    queue.append(called)
+    return sorted(set(found))
+
+
+COMPREHENSIONS = {ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",
+                  ast.DictComp: "a dict comprehension", ast.GeneratorExp: "a generator expression"}
+
+
+def _loop_header(node):
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return _short(f"for {ast.unparse(node.target)} in {ast.unparse(node.iter)}")
+    if isinstance(node, ast.While):
+        return _short(f"while {ast.unparse(node.test)}")
+    first = node.generators[0]
+    return f"{COMPREHENSIONS[type(node)]}: " + _short(f"for {ast.unparse(first.target)} in {ast.unparse(first.iter)}")
+
+
+def _short(text, limit=60):
+    return text if len(text) <= limit else text[:limit - 3] + "..."

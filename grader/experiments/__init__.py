@@ -6,10 +6,11 @@ each writes its plots and metrics JSON into out_dir.
 """
 from pathlib import Path
 
-from grader.experiments import mlp_numpy
+from grader.experiments import mlp_numpy, relu_nets
 
 EXPERIMENTS = {
     "mlp_numpy": mlp_numpy.EXPERIMENTS,
+    "relu_nets": relu_nets.EXPERIMENTS,
 }
 
 DEVICES = ("cpu", "cuda")

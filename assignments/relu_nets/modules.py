@@ -1,0 +1,139 @@
+"""ReLU networks: approximation, logic gates, backpropagation and CIFAR-10 modules -- modules.py
+
+Fill in every function and method below that raises NotImplementedError.
+Do not change the names and signatures of the classes, functions and methods
+given here, and do not rename this file: the autograder imports modules.py
+and calls them by name. You may add helpers of your own.
+Check your work with `grader check relu_nets .` (see README.md).
+
+CIFAR-10 classification (Questions 10, 11 and 14): a tiny PyTorch framework
+whose backward passes you write by hand.
+
+Conventions the autograder relies on:
+- Batches are rows: x has shape (batch, in_features). Linear(in_features,
+  out_features) holds .weight of shape (out_features, in_features) and .bias
+  of shape (out_features,), and computes x W^T + b.
+- backward(grad_out) gets dLoss/d(output) and returns dLoss/d(input). Linear's
+  backward also *sets* .grad_weight and .grad_bias (same shapes as .weight and
+  .bias), replacing what the last call left there.
+- No autograd: no .backward() on tensors, no torch.autograd, no requires_grad,
+  no torch.enable_grad. The grader runs your backward methods with autograd
+  switched off and reads this file for those names.
+- CrossEntropyLoss takes class indices (batch,) and returns the mean over the
+  batch; its backward() is the gradient of that mean.
+- The grader hands your code float64 tensors in some checks: keep the dtype
+  of your inputs (torch.zeros_like, not torch.zeros(..., dtype=float32)).
+"""
+import math
+
+import torch
+
+
+# -- Question 10: modules with hand-written backward passes ------------------------
+
+
+class Linear:
+    """out = x W^T + b, with W (out_features, in_features) and b (out_features,)."""
+
+    def __init__(self, in_features, out_features):
+        bound = 1.0 / math.sqrt(in_features)
+        self.weight = torch.empty(out_features, in_features).uniform_(-bound, bound)
+        self.bias = torch.empty(out_features).uniform_(-bound, bound)
+        self.grad_weight = torch.zeros_like(self.weight)
+        self.grad_bias = torch.zeros_like(self.bias)
+
+    def forward(self, x):
+        """(batch, in_features) -> (batch, out_features); keep what backward needs."""
+        raise NotImplementedError("Q10(a): return x W^T + b (and remember x for backward)")
+
+    def backward(self, grad_out):
+        """(batch, out_features) -> (batch, in_features); sets self.grad_weight and self.grad_bias."""
+        raise NotImplementedError("Q10(b): set grad_weight and grad_bias, return the gradient wrt x")
+
+    def parameters(self):
+        return [(self.weight, self.grad_weight), (self.bias, self.grad_bias)]
+
+
+class ReLU:
+    """out = max(x, 0), element by element."""
+
+    def forward(self, x):
+        self.x = x
+        return torch.clamp(x, min=0)
+
+    def backward(self, grad_out):
+        """dLoss/d(out) -> dLoss/dx: the gradient passes where x > 0."""
+        raise NotImplementedError("Q10(c): return the gradient wrt x")
+
+    def parameters(self):
+        return []
+
+
+class CrossEntropyLoss:
+    """Mean over the batch of -log softmax(logits)[target]; targets are class indices."""
+
+    def forward(self, logits, targets):
+        shifted = logits - logits.max(dim=1, keepdim=True).values
+        log_probs = shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
+        self.probs = torch.exp(log_probs)
+        self.targets = targets
+        return -log_probs[torch.arange(len(targets), device=logits.device), targets].mean()
+
+    def backward(self):
+        """The gradient of the mean loss wrt the logits, shape (batch, classes)."""
+        raise NotImplementedError("Q10(d): return d(mean loss)/d(logits)")
+
+
+class Sequential:
+    """The modules applied in order; backward runs them in reverse."""
+
+    def __init__(self, *modules):
+        self.modules = list(modules)
+
+    def forward(self, x):
+        for module in self.modules:
+            x = module.forward(x)
+        return x
+
+    def backward(self, grad_out):
+        for module in reversed(self.modules):
+            grad_out = module.backward(grad_out)
+        return grad_out
+
+    def parameters(self):
+        """Every (parameter, its gradient) pair, first module first."""
+        return [pair for module in self.modules for pair in module.parameters()]
+
+
+def sgd_step(model, lr):
+    """One step of gradient descent, in place: p <- p - lr * grad."""
+    for param, grad in model.parameters():
+        param -= lr * grad
+
+
+# -- Question 11: the training loop ---------------------------------------------------
+
+
+def train_epoch(model, loss_fn, loader, lr):
+    """One pass over `loader`, one SGD step per batch -> (mean batch loss, accuracy in [0, 1]).
+
+    The accuracy counts each batch's predictions before its step.
+    """
+    raise NotImplementedError("Q11: forward, loss, backward, sgd_step for each (x, y) batch")
+
+
+def evaluate(model, loss_fn, loader):
+    """(mean batch loss, accuracy in [0, 1]) over `loader`, without changing the model."""
+    raise NotImplementedError("Q11: forward and loss for each (x, y) batch, no steps")
+
+
+# -- Question 14: data augmentation -------------------------------------------------
+
+
+def make_datasets(root, download=False):
+    """(train_set, val_set): torchvision's CIFAR10 under `root`, train=True and train=False.
+
+    Only the training set is augmented, with transforms.RandomCrop(32, padding=4);
+    both sets end with transforms.ToTensor().
+    """
+    raise NotImplementedError("Q14: two torchvision.datasets.CIFAR10 with their transforms")
