@@ -2,7 +2,7 @@
 
     benchmarks/run.sh                      # everything, about 2 minutes on 2 cores
     benchmarks/run.sh --quick              # one round, one thread count, 20-batch epochs
-    benchmarks/run.sh --only grade,memory  # some sections: grade, memory, sandbox, epoch
+    benchmarks/run.sh --only grade,memory  # some sections: grade, memory, sandbox, epoch, relu, relu_memory, gpu
     benchmarks/run.sh --threads 1,2        # epochs with 1 and with 2 BLAS threads
 
 1. grade: seconds of `grader grade mlp_numpy solutions/mlp_numpy` as a subprocess, best of 3,
@@ -16,6 +16,13 @@
 4. epoch: one SGD epoch of the reference TwoLayerMLP [150, 150] and SingleLayerMLP 60 on
    6660 x 11025 float64 inputs, against the same network in PyTorch on the CPU
    (benchmarks/mlp_epoch.py), at the same BLAS thread count in both.
+5. relu: the relu_nets short training run alone on this CPU (the reference's modules.py through
+   grader.training.run_training, as the digits checks call it: benchmarks/gpu_training.py
+   --device cpu, best of 3 runs in one process), and `grader grade relu_nets solutions/relu_nets`
+   end to end, best of 3.
+6. relu_memory: the peak memory of all processes of one relu_nets grade, as in 2.
+7. gpu: the same training run on a GPU, read from benchmarks/gpu_training.json when it exists
+   (written by `python benchmarks/gpu_training.py` on a GPU machine; nothing is run here).
 
 Every grade runs with its own sandbox uid (GRADER_SANDBOX_UID_BASE), so that a grade
 running beside it on the same machine, with the default uid, and this one never kill
@@ -40,12 +47,15 @@ ROOT = HERE.parent
 PYTHON = sys.executable
 BASELINE_REV = "460cd0e"  # the plain mlp.py reference as first committed
 FAIR_TORCH = "torch+input-grad"  # the PyTorch variant that does the reference's arithmetic
-GOALS = {"grade": 60.0, "grade_better": 20.0, "memory_mb": 700.0, "sandbox": 1.2, "epoch": 1.2}
+GOALS = {"grade": 60.0, "grade_better": 20.0, "memory_mb": 700.0, "sandbox": 1.2, "epoch": 1.2,
+         "training_s": 30.0}  # training_s: TRAINING_BUDGET_S of solutions/relu_nets/tests_public.py
+GPU_RESULTS = HERE / "gpu_training.json"
+SECTIONS = "grade,memory,sandbox,epoch,relu,relu_memory,gpu"
 
 
 def parse():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="grade,memory,sandbox,epoch",
+    parser.add_argument("--only", default=SECTIONS,
                         help="comma-separated sections to run (default: all)")
     parser.add_argument("--quick", action="store_true",
                         help="1 round, the first thread count only, 20-batch epochs")
@@ -65,6 +75,9 @@ def parse():
         args.rounds, args.batches = 1, args.batches or 20
         args.threads = args.threads.split(",")[0]
     args.only = set(args.only.split(","))
+    unknown = args.only - set(SECTIONS.split(","))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {SECTIONS}")
     args.threads = [int(t) for t in args.threads.split(",")]
     return args
 
@@ -96,10 +109,10 @@ def machine():
 # -- 1. grading time --------------------------------------------------------------------
 
 
-def grader_command(out):
+def grader_command(out, assignment="mlp_numpy"):
     script = Path(PYTHON).with_name("grader")
     command = [str(script)] if script.exists() else [PYTHON, "-m", "grader.cli"]
-    return command + ["grade", "mlp_numpy", "solutions/mlp_numpy", "--out", str(out)]
+    return command + ["grade", assignment, f"solutions/{assignment}", "--out", str(out)]
 
 
 def grade_environment(args):
@@ -111,10 +124,10 @@ def score_of(output):
     return f"{found.group(1)}/{found.group(2)}" if found else "no score printed"
 
 
-def grade_once(args, prefix=()):
+def grade_once(args, prefix=(), assignment="mlp_numpy"):
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        done = subprocess.run([*prefix, *grader_command(Path(folder) / "results.json")], cwd=ROOT,
+        done = subprocess.run([*prefix, *grader_command(Path(folder) / "results.json", assignment)], cwd=ROOT,
                               env=grade_environment(args), capture_output=True, text=True)
         seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -176,9 +189,9 @@ def memory_of(pid):
     return int(fields["Pss"].split()[0]) / 1024, int(fields["Rss"].split()[0]) / 1024, kind
 
 
-def peak_memory(args):
+def peak_memory(args, assignment="mlp_numpy"):
     with tempfile.TemporaryDirectory() as folder:
-        process = subprocess.Popen(grader_command(Path(folder) / "results.json"), cwd=ROOT,
+        process = subprocess.Popen(grader_command(Path(folder) / "results.json", assignment), cwd=ROOT,
                                    env=grade_environment(args), stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
         peak = {"pss": 0.0, "rss": 0.0, "processes": {}, "samples": 0, "most_processes": 0}
@@ -197,7 +210,7 @@ def peak_memory(args):
             time.sleep(0.01)
         output = process.stdout.read()
     peak["score"] = score_of(output)
-    progress(f"memory: peak PSS {peak['pss']:.0f} MB, peak RSS {peak['rss']:.0f} MB over "
+    progress(f"memory of a {assignment} grade: peak PSS {peak['pss']:.0f} MB, peak RSS {peak['rss']:.0f} MB over "
              f"{peak['samples']} samples, score {peak['score']}")
     return peak
 
@@ -286,6 +299,38 @@ def epochs(args):
     return found
 
 
+# -- 5. to 7. relu_nets ------------------------------------------------------------------
+
+
+def relu_training(args):
+    """The short training run on this CPU (gpu_training.py --device cpu), and relu_nets grades."""
+    done = subprocess.run([PYTHON, str(HERE / "gpu_training.py"), "--device", "cpu", "--repeats", "3"], cwd=ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"gpu_training.py --device cpu failed ({done.returncode}):\n{done.stderr}")
+    run = json.loads(done.stdout.strip().splitlines()[-1])
+    progress(f"relu_nets training run on the CPU: best {run['seconds']:.3f} s of {run['all_seconds']} "
+             f"(whole run_training {run['wall']:.3f} s), accuracy {run['accuracy']:.1%}")
+    times, scores = [], set()
+    for _ in range(3):
+        seconds, score = grade_once(args, assignment="relu_nets")
+        times.append(seconds)
+        scores.add(score)
+    grade = {"best": min(times), "all": times, "score": ", ".join(sorted(scores))}
+    progress(f"grade relu_nets: best {grade['best']:.2f} s of {fmt_list(times)}, score {grade['score']}")
+    return {"training": run, "grade": grade}
+
+
+def gpu_training_results():
+    """benchmarks/gpu_training.json as written by gpu_training.py on a GPU machine, or None."""
+    if not GPU_RESULTS.exists():
+        progress(f"gpu: no {GPU_RESULTS.relative_to(ROOT)} (run benchmarks/gpu_training.py on a GPU machine)")
+        return None
+    found = json.loads(GPU_RESULTS.read_text())
+    progress(f"gpu: {found.get('device_name')} {found.get('seconds')} s, from {GPU_RESULTS.relative_to(ROOT)}")
+    return found
+
+
 # -- report -----------------------------------------------------------------------------
 
 
@@ -314,7 +359,7 @@ NET_NAMES = {"two": "TwoLayerMLP [150, 150]", "single": "SingleLayerMLP 60"}
 
 
 def report(args, info, results):
-    lines = ["# Benchmarks of the grader and the mlp_numpy reference", "",
+    lines = ["# Benchmarks of the grader and the mlp_numpy and relu_nets references", "",
              f"Machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable); "
              f"Python {info['python']}, numpy {info['numpy']}, torch {info['torch']}; {info['date']}. "
              f"Load average before / after: {info['load_before'][0]:.2f} / {info['load_after'][0]:.2f} "
@@ -357,8 +402,49 @@ def report(args, info, results):
             lines.append(f"| 4 | (information) the same, numpy reference / plain PyTorch (no gradient wrt the "
                          f"input), {threads} thread(s) | {b['reference']:.2f} s / {b['torch']:.2f} s = "
                          f"{e['ratio_plain']:.2f} | none | - |")
+    lines += relu_rows(results)
     lines += details(args, results)
     return "\n".join(lines) + "\n"
+
+
+def relu_rows(results):
+    lines = []
+    if "relu" in results:
+        run, grade = results["relu"]["training"], results["relu"]["grade"]
+        lines.append(f"| 5 | relu_nets short training run alone on this CPU: the reference's modules.py through "
+                     f"grader.training.run_training as the digits checks call it, {run['epochs']} epochs of "
+                     f"train_epoch over {run['train_samples']} training samples (batches of {run['batch_size']}, "
+                     f"a {'-'.join(map(str, run['sizes']))} MLP, float32, 1 torch thread), best of 3 "
+                     f"(accuracy on the {run['test_samples']} held-out samples {run['accuracy']:.1%}; the whole "
+                     f"run_training call with evaluation {run['wall']:.3f} s) | {run['seconds']:.3f} s "
+                     f"| <= {GOALS['training_s']:g} s (the check's budget) | {met(run['seconds'] <= GOALS['training_s'])} |")
+        lines.append(f"| 5 | `grader grade` reference relu_nets end to end, all cores, best of 3 "
+                     f"(score {grade['score']}) | {grade['best']:.2f} s | < {GOALS['grade']:g} s "
+                     f"(better < {GOALS['grade_better']:g} s) "
+                     f"| {met(grade['best'] < GOALS['grade_better'], worst_score(grade['score'].split(', ')))} |")
+    if "relu_memory" in results:
+        m = results["relu_memory"]
+        kinds = ", ".join(f"{n} {k}{'s' if n > 1 else ''} {mb:.0f} MB"
+                          for k, (n, mb) in sorted(m["processes"].items()))
+        lines.append(f"| 6 | Peak memory of all grading processes together during one relu_nets grade (the grader "
+                     f"and its workers import torch), sum of PSS ({kinds} at the peak; sum of RSS then "
+                     f"{m['rss_then']:.0f} MB, largest sum of RSS {m['rss']:.0f} MB) | {m['pss']:.0f} MB "
+                     f"| none (information; mlp_numpy's goal is < {GOALS['memory_mb']:g} MB) "
+                     f"| {'-' if m['score'].split('/')[0] == m['score'].split('/')[-1] else met(True, m['score'])} |")
+    if "gpu" in results:
+        g = results["gpu"]
+        if g is None:
+            lines.append("| 7 | relu_nets short training run on a GPU | not measured: no "
+                         f"benchmarks/{GPU_RESULTS.name} (run `python benchmarks/gpu_training.py` on a GPU "
+                         "machine and commit the JSON it writes) | none | - |")
+        else:
+            lines.append(f"| 7 | relu_nets short training run on a GPU ({g.get('device_name', '?')}; "
+                         f"{g.get('epochs', '?')} epochs, {g.get('train_samples', '?')} samples, best of "
+                         f"{len(g.get('all_seconds', [])) or '?'}; accuracy {g.get('accuracy', float('nan')):.1%}; "
+                         f"torch {g.get('torch', '?')}, measured {g.get('date', '?')}, from "
+                         f"benchmarks/{GPU_RESULTS.name}) | {g['seconds']:.3f} s "
+                         f"| <= {GOALS['training_s']:g} s (the check's budget) | {met(g['seconds'] <= GOALS['training_s'])} |")
+    return lines
 
 
 def busy_warning(info, results):
@@ -439,6 +525,19 @@ def details(args, results):
                 for name, ms in info["numpy"]["matmul_ms"].items():
                     lines.append(f"| {threads} | {NET_NAMES[net]} | {name} | {ms:.2f} "
                                  f"| {info['torch']['matmul_ms'].get(name, float('nan')):.2f} |")
+    if "relu" in results:
+        run, grade = results["relu"]["training"], results["relu"]["grade"]
+        lines += ["", "## 5. relu_nets on the CPU", "",
+                  f"Training run (benchmarks/gpu_training.py --device cpu): train_epoch seconds "
+                  f"{run['all_seconds']}, whole run_training {run['all_wall']}; lr {run['lr']}, torch {run['torch']}. "
+                  f"`grader grade relu_nets`: {fmt_list(grade['all'])} s."]
+    if "relu_memory" in results:
+        m = results["relu_memory"]
+        lines += ["", "## 6. Peak memory of a relu_nets grade", "",
+                  f"{m['samples']} samples of the whole process tree (up to {m['most_processes']} processes); "
+                  f"sum of PSS at its peak {m['pss']:.0f} MB (sum of RSS then {m['rss_then']:.0f} MB); "
+                  f"the largest sum of RSS seen {m['rss']:.0f} MB (`grader measure`, which sums RSS, stored "
+                  "its own measurement in solutions/relu_nets/assignment.toml)."]
     return lines
 
 
@@ -455,6 +554,12 @@ def main():
         results["sandbox"] = sandbox_overhead(args)
     if "epoch" in args.only:
         results["epoch"] = epochs(args)
+    if "relu" in args.only:
+        results["relu"] = relu_training(args)
+    if "relu_memory" in args.only:
+        results["relu_memory"] = peak_memory(args, "relu_nets")
+    if "gpu" in args.only:
+        results["gpu"] = gpu_training_results()
     info["load_after"] = os.getloadavg()
     text = report(args, info, results)
     text += f"\nThe whole run took {time.perf_counter() - started:.0f} s.\n"

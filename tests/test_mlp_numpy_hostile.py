@@ -13,162 +13,39 @@ its parent would otherwise reach the test process itself.
 """
 import json
 import os
-import shutil
 import socket
-import stat
-import threading
 import time
 import uuid
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from grader import assignments
-from grader.grading import grade, sandbox_uid
+from hostile_support import HostileCorpus
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox isolates only when the grader is root")
 
 ASSIGNMENT = assignments.load("mlp_numpy")
-CHECKS = ASSIGNMENT.checks()
 HOSTILE = Path(__file__).parent / "submissions" / "mlp_numpy" / "hostile"
 
 # A sandbox slot of this file's own: stopping a sandbox kills every process of its uid,
 # so a grading run elsewhere (slot 0, a gradebook's slots, other test files) must not share it.
 SLOT = 41
-UID = sandbox_uid(SLOT)
 
 # Parts whose checks call LinearMap.forward, and those that never do.
 LINEAR_PARTS = {"LinearMap", "Momentum", "SingleLayerMLP", "TwoLayerMLP", "Speed", "Training"}
 NUMPY_ONLY = "numpy_only"  # the static rule on mlp.py's imports: an attack that imports os loses it
 # The speed check verifies what its timed calls did, so junk returned quickly fails it.
 SPEED = "vectorised_speed"
-REFERENCE_FILES = [ASSIGNMENT.directory / name for name in (*ASSIGNMENT.files, "tests_hidden.py")]
 
 
 # ------------------------------------------------------------------ helpers ---
 
-def assemble(name, folder, targets=None):
-    """The submission of hostile/NAME in `folder` (see the folder's README)."""
-    source = HOSTILE / name
-    folder.mkdir(parents=True)
-    for expected in ASSIGNMENT.files:
-        own, tail = source / expected, source / expected.replace(".py", ".append.py")
-        if own.exists():
-            text = own.read_text()
-        else:
-            text = (ASSIGNMENT.directory / expected).read_text()
-            text += tail.read_text() if tail.exists() else ""
-        (folder / expected).write_text(text)
-    for extra in source.iterdir():
-        if extra.name not in ASSIGNMENT.files and not extra.name.endswith((".append.py", ".md")):
-            shutil.copy(extra, folder / extra.name)
-    if targets is not None:
-        (folder / "targets.json").write_text(json.dumps(targets))
-    return folder
-
-
-def processes_of(uid):
-    """Pids of the live processes whose real uid is `uid`: a /proc scan.
-
-    Zombies are left out: they are dead, and a killed worker whose parent died with it
-    waits as one until the machine's init reaps it (seconds, on some machines).
-    """
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue  # it ended while we looked
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if int(fields["Uid"].split()[0]) == uid and not fields["State"].strip().startswith(("Z", "X")):
-            found.append(int(entry))
-    return found
-
-
-def assert_no_process_left(uid, grace=3.0):
-    """SIGKILL is asynchronous: give the kernel `grace` seconds to finish what grading killed."""
-    deadline = time.monotonic() + grace
-    while (left := processes_of(uid)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not left, f"processes of the sandbox uid {uid} outlived grading: {left}"
-
-
-def assert_valid_results(out, results, include_hidden):
-    """out is valid Gradescope JSON, the grader's own, with every check once, in order, within its points."""
-    data = json.loads(Path(out).read_text())
-    checks = ASSIGNMENT.checks(include_hidden)
-    assert [t["name"] for t in data["tests"]] == [c.name for c in checks], "every check must be reported once, in order"
-    for test, check in zip(data["tests"], checks):
-        assert 0 <= test["score"] <= check.points == test["max_score"], f"score out of range: {test}"
-        assert test["status"] in ("passed", "failed") and isinstance(test["output"], str)
-        assert test["score"] == (check.points if test["status"] == "passed" else 0), test
-    assert data["score"] == pytest.approx(sum(t["score"] for t in data["tests"]))
-    ours = results.to_gradescope()
-    ours.pop("execution_time"), data.pop("execution_time")
-    assert data == ours, "results.json is not what the grader computed"
-    return data
-
-
-class Graded:
-    """A grading run's results by check function name, with what was seen while it ran."""
-
-    def __init__(self, results, data, seconds, most_processes):
-        self.results, self.data, self.seconds, self.most_processes = results, data, seconds, most_processes
-        self.by_name = {c.function.__name__: t for c, t in zip(CHECKS, results.tests)}
-        self.parts = {c.function.__name__: c.part for c in CHECKS}
-
-    @property
-    def failed(self):
-        return {name for name, t in self.by_name.items() if not t.passed}
-
-    @property
-    def passed(self):
-        return {name for name, t in self.by_name.items() if t.passed}
-
-    def in_parts(self, parts):
-        return {name for name in self.by_name if self.parts[name] in parts}
-
-    def not_in_parts(self, parts):
-        return set(self.by_name) - self.in_parts(parts)
-
-    def output(self, name):
-        return self.by_name[name].output
-
-
-def grade_hostile(name, tmp_path, seconds=None, include_hidden=True, out=None, targets=None,
-                  folder=None, limit=120):
-    """Grade hostile/NAME (or `folder`) on slot SLOT; fail, not hang, if grading takes over `limit` s."""
-    assignment = ASSIGNMENT
-    if seconds is not None:
-        assignment = replace(ASSIGNMENT, limits=replace(ASSIGNMENT.limits, seconds_per_test=seconds))
-    folder = folder or assemble(name, tmp_path / name, targets)
-    out = out or tmp_path / "results.json"
-    outcome, most = {}, [0]
-
-    def run():
-        try:
-            outcome["results"] = grade(assignment, folder, out=out, include_hidden=include_hidden, slot=SLOT)
-        except BaseException as exc:  # reported below, in the test's own thread
-            outcome["error"] = exc
-
-    started = time.monotonic()
-    runner = threading.Thread(target=run, daemon=True)
-    runner.start()
-    while runner.is_alive() and time.monotonic() - started < limit:
-        most[0] = max(most[0], len(processes_of(UID)))
-        runner.join(0.02)
-    seconds_taken = time.monotonic() - started
-    assert not runner.is_alive(), f"grading {name} did not end within {limit} s: the grader hangs"
-    if "error" in outcome:
-        raise AssertionError(f"grading {name} raised instead of scoring") from outcome["error"]
-    data = assert_valid_results(out, outcome["results"], include_hidden)
-    assert_no_process_left(UID)
-    return Graded(outcome["results"], data, seconds_taken, most[0])
+CORPUS = HostileCorpus("mlp_numpy", SLOT)
+grade_hostile = CORPUS.grade
+assert_no_reference_text = CORPUS.assert_no_reference_text
 
 
 def namespaces_allowed():
@@ -178,19 +55,6 @@ def namespaces_allowed():
         from grader.sandbox import launch
         os._exit(0 if launch.enter_namespaces() else 1)
     return os.waitpid(child, 0)[1] == 0
-
-
-def reference_lines():
-    """Lines of the reference and hidden tests long enough to be telltale if they leaked."""
-    lines = set()
-    for path in REFERENCE_FILES:
-        lines |= {line.strip() for line in path.read_text().splitlines() if len(line.strip()) >= 30}
-    return lines
-
-
-def assert_no_reference_text(text):
-    leaked = [line for line in reference_lines() if line in text]
-    assert not leaked, f"reference source leaked into the results: {leaked[:3]}"
 
 
 # --------------------------------------------------------------- the attacks ---

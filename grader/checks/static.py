@@ -89,6 +89,12 @@ def _autograd_use(node):
         args = node.args + [k.value for k in node.keywords if k.arg in ("requires_grad", "mode")]
         if name in ("requires_grad_", "set_grad_enabled") and not (args and _is_false(args[0])):
             return f"{name}(...)"
+        # Names built at run time hide any of the above from this reading.
+        if name in ("getattr", "setattr", "hasattr", "delattr") and len(node.args) > 1 \
+                and not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+            return f"{name}(...) with a computed name"
+        if name in ("eval", "exec", "compile", "__import__", "import_module"):
+            return f"{name}(...)"
         for keyword in node.keywords:
             if keyword.arg == "requires_grad" and not _is_false(keyword.value):
                 return "requires_grad=..."
