@@ -24,7 +24,8 @@ SANDBOX_UID_BASE = int(os.environ.get("GRADER_SANDBOX_UID_BASE", "61000"))
 def grade(assignment, submission, out=None, include_hidden=True, slot=0, hide=()):
     """Grade the folder or zip `submission`; results.json goes to `out` after every check."""
     results = Results(assignment.id)
-    work_root = Path(tempfile.mkdtemp(prefix="grader-"))
+    remove_abandoned_work_roots()
+    work_root = Path(tempfile.mkdtemp(prefix=f"grader-{os.getpid()}-"))
     try:
         workdir = make_workdir(work_root, slot)
         try:
@@ -38,6 +39,18 @@ def grade(assignment, submission, out=None, include_hidden=True, slot=0, hide=()
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
     return results
+
+
+def remove_abandoned_work_roots():
+    """Delete the folders of graders that were killed before they could clean up.
+
+    A sandbox uid is reused by a later grader with the same pid, which must not find
+    an earlier student's files still there and readable to it.
+    """
+    for folder in Path(tempfile.gettempdir()).glob("grader-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}") and folder.stat().st_uid == os.geteuid():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_checks(assignment, workdir, prepared, results, out, include_hidden, isolation):

@@ -36,3 +36,19 @@ def test_killed_grading_leaves_the_finished_results(tmp_path):
     data = json.loads(out.read_text())
     assert 1 <= len(data["tests"]) < len(ASSIGNMENT.checks()), "expected a partial, valid results file"
     assert data["score"] == sum(t["score"] for t in data["tests"])
+
+
+def test_a_killed_graders_folder_is_removed_by_the_next_grader(tmp_path):
+    import tempfile
+    from pathlib import Path
+
+    from grader.grading import grade
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    abandoned = Path(tempfile.gettempdir()) / f"grader-{dead}-abandoned"
+    (abandoned / "submission").mkdir(parents=True)
+    (abandoned / "submission" / "mlp.py").write_text("# an earlier student's work\n")
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    grade(ASSIGNMENT, submission)
+    assert not abandoned.exists(), "a killed grader's copy of a submission was left for the next one"
