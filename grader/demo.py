@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from grader import paths
+from grader.corpus import write_submission
 from grader.grading import grade
 from grader.report import print_table
 
@@ -25,10 +26,9 @@ def example_submissions(assignment, workspace):
     yield "untouched handout", paths.ASSIGNMENTS / assignment.id
     corpus = EXAMPLES / assignment.id / "buggy"
     chosen = [corpus / name for name in SHOWCASE if (corpus / name).is_dir()]
-    for bug in chosen or sorted(corpus.glob("*"))[:6]:
+    for bug in chosen or sorted(p for p in corpus.glob("[!_]*") if p.is_dir())[:6]:
         folder = reference_copy(assignment, workspace / bug.name)
-        for changed in bug.iterdir():
-            shutil.copy(changed, folder / changed.name)
+        write_submission(bug, folder)
         yield f"example bug: {bug.name}", folder
 
 

@@ -1,7 +1,7 @@
 """Buggy mlp_numpy submissions: each real student mistake loses exactly the checks it breaks.
 
-Every folder under tests/submissions/mlp_numpy/buggy/ holds one file, a full
-copy of the reference's mlp.py or answers.py with one mistake students make;
+Every folder under tests/submissions/mlp_numpy/buggy/ holds one diff against
+_base/ (the reference's mlp.py or answers.py) with one mistake students make;
 the reference's other file is copied in beside it. Each bug is graded once per
 session (all checks, hidden ones included) and the set of failing checks must
 equal the set in EXPECTED_FAILURES: a check that fails too is a check that
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from grader import assignments
+from grader.corpus import submission_files, write_submission
 from grader.grading import grade
 
 ASSIGNMENT = assignments.load("mlp_numpy")
@@ -129,9 +130,9 @@ def graded(tmp_path_factory):
     def get(bug):
         if bug not in cache:
             folder = tmp_path_factory.mktemp(bug)
-            for name in ASSIGNMENT.files:
-                source = bug_folder(bug) / name
-                shutil.copy(source if source.exists() else ASSIGNMENT.directory / name, folder / name)
+            for name in ASSIGNMENT.files:  # the file without the bug is the reference's
+                shutil.copy(ASSIGNMENT.directory / name, folder / name)
+            write_submission(bug_folder(bug), folder)
             results = grade(ASSIGNMENT, folder)
             assert len(results.tests) == len(CHECK_NAMES), results.output
             cache[bug] = dict(zip(CHECK_NAMES, results.tests))
@@ -140,13 +141,20 @@ def graded(tmp_path_factory):
 
 
 def test_every_bug_folder_is_in_the_table():
-    folders = {p.name for p in BUGGY.iterdir() if p.is_dir()}
+    folders = {p.name for p in BUGGY.iterdir() if p.is_dir() and not p.name.startswith("_")}
     assert folders == set(EXPECTED_FAILURES), (
         f"folders without an entry: {sorted(folders - set(EXPECTED_FAILURES))}; "
         f"entries without a folder: {sorted(set(EXPECTED_FAILURES) - folders)}")
     for bug in folders:
-        files = sorted(p.name for p in bug_folder(bug).iterdir())
+        files = sorted(submission_files(bug_folder(bug)))
         assert len(files) == 1 and files[0] in ASSIGNMENT.files, f"{bug}: {files}"
+
+
+def test_the_base_of_the_diffs_scores_full_marks(tmp_path):
+    """Each bug is the base plus its diff, so the base must be right: its bug is the diff alone."""
+    write_submission(BUGGY / "_base", tmp_path)
+    results = grade(ASSIGNMENT, tmp_path)
+    assert results.score == results.max_score, [t.output for t in results.tests if not t.passed]
 
 
 def test_table_names_real_checks_and_every_check_catches_some_bug():

@@ -1,8 +1,8 @@
 """Grading random_relu end to end: the reference, the untouched handout, its stubs, real mistakes,
 and the seed student's own answers.
 
-Every folder under tests/submissions/random_relu/buggy/ holds one file, a copy of
-the reference's answers.py or sign_network.py with one mistake students make;
+Every folder under tests/submissions/random_relu/buggy/ holds one diff against
+_base/ (the reference's answers.py or sign_network.py) with one mistake students make;
 the reference's other file is copied in beside it. Each bug is graded once (all
 checks, hidden ones included) and must lose exactly the checks in
 EXPECTED_FAILURES: a check that fails too blames the wrong thing, a check that
@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from grader import assignments, paths
+from grader.corpus import submission_files, write_submission
 from grader.grading import grade
 
 ASSIGNMENT = assignments.load("random_relu")
@@ -75,9 +76,9 @@ def graded(tmp_path_factory):
     def get(bug):
         if bug not in cache:
             folder = tmp_path_factory.mktemp(bug)
-            for name in ASSIGNMENT.files:
-                source = BUGGY / bug / name
-                shutil.copy(source if source.exists() else ASSIGNMENT.directory / name, folder / name)
+            for name in ASSIGNMENT.files:  # the files without the bug are the reference's
+                shutil.copy(ASSIGNMENT.directory / name, folder / name)
+            write_submission(BUGGY / bug, folder)
             results = grade_folder(folder)
             assert len(results.tests) == len(CHECKS), results.output
             cache[bug] = dict(zip(CHECKS, results.tests))
@@ -149,10 +150,10 @@ def test_stubs_have_the_reference_names_and_raise_with_a_hint(filename):
 
 
 def test_every_bug_folder_is_in_the_table_and_every_check_catches_one():
-    folders = {p.name for p in BUGGY.iterdir() if p.is_dir()}
+    folders = {p.name for p in BUGGY.iterdir() if p.is_dir() and not p.name.startswith("_")}
     assert folders == set(EXPECTED_FAILURES)
     for bug in folders:
-        files = [p.name for p in (BUGGY / bug).iterdir()]
+        files = list(submission_files(BUGGY / bug))
         assert len(files) == 1 and files[0] in ASSIGNMENT.files, f"{bug}: {files}"
     named = set().union(*EXPECTED_FAILURES.values())
     assert named == set(CHECKS), (f"not checks: {sorted(named - set(CHECKS))}; "

@@ -2,7 +2,7 @@
 
 The reference and the untouched handout are graded on the whole assignment
 (Questions 1 to 14). Every folder under tests/submissions/relu_nets/buggy/
-holds one file, a copy of the reference's answers.py, gates.py or backprop.py
+holds one diff against _base/ (the reference's answers.py, gates.py or backprop.py)
 with one mistake students make; the reference's other files are copied in
 beside it. Each bug is graded once on the checks of Questions 1 to 8 (hidden
 ones included; modules.py has its bugs in test_relu_nets_modules.py) and must
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from grader import assignments, paths
+from grader.corpus import submission_files, write_submission
 from grader.grading import grade
 
 # Questions 1 to 8: answers.py, gates.py, backprop.py (the buggy submissions' files).
@@ -103,9 +104,9 @@ def graded(tmp_path_factory):
     def get(bug):
         if bug not in cache:
             folder = tmp_path_factory.mktemp(bug)
-            for name in ASSIGNMENT.files:  # modules.py too: no file is missing
-                source = BUGGY / bug / name
-                shutil.copy(source if source.exists() else ASSIGNMENT.directory / name, folder / name)
+            for name in ASSIGNMENT.files:  # the files without the bug are the reference's
+                shutil.copy(ASSIGNMENT.directory / name, folder / name)
+            write_submission(BUGGY / bug, folder)
             results = grade_folder(folder)
             assert len(results.tests) == len(CHECKS), results.output
             cache[bug] = dict(zip(CHECKS, results.tests))
@@ -182,10 +183,10 @@ def test_stubs_have_the_reference_names_and_raise_with_a_hint(filename):
 
 
 def test_every_bug_folder_is_in_the_table_and_every_check_catches_one():
-    folders = {p.name for p in BUGGY.iterdir() if p.is_dir()}
+    folders = {p.name for p in BUGGY.iterdir() if p.is_dir() and not p.name.startswith("_")}
     assert folders == set(EXPECTED_FAILURES)
     for bug in folders:
-        files = [p.name for p in (BUGGY / bug).iterdir()]
+        files = list(submission_files(BUGGY / bug))
         assert len(files) == 1 and files[0] in FILES, f"{bug}: {files}"
     named = set().union(*EXPECTED_FAILURES.values())
     assert named == set(CHECKS), (f"not checks: {sorted(named - set(CHECKS))}; "
