@@ -22,8 +22,8 @@ from grader import paths
 BASE_REQUIREMENTS = ["numpy", "nbformat", "jinja2", "click", "tqdm"]
 TORCH_PACKAGES = ["torch", "torchvision"]
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
-# Modules of this package whose checks load scikit-learn's bundled digits (grader.datasets.embedded).
-DIGITS_USERS = ("grader.training", "grader.datasets.embedded", "grader.datasets.load_digits_split")
+# Imports that load scikit-learn's bundled digits (grader.datasets.embedded).
+DIGITS_USERS = ("grader.datasets.embedded", "grader.datasets.load_digits_split")
 SKIPPED = {"__pycache__"}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same sources give the same zip, byte for byte
 
@@ -59,6 +59,7 @@ chmod -R go-rwx "$ROOT/source"
 
 GRADESCOPE_DEFAULT_MB = 768  # Gradescope's default container: 768 MB, 1/2 vCPU, 10 minute timeout
 GRADESCOPE_MAX_TIMEOUT_MIN = 40
+START_MARGIN_S = 60  # the grader's and the first worker's start, unpacking, writing results
 MEMORY_HEADROOM = 1.5  # a student's code may use more than the reference's
 
 README_MD = """\
@@ -78,10 +79,11 @@ README_MD = """\
 
 {sizing}
 
-Each check runs in a sandboxed worker limited to {seconds_per_test:g} s and {memory_mb} MB
-({rlimit}); a check that goes over scores 0 with a message.
-There are {checks} checks, so a submission that hangs in every one of them needs up to
-{worst_minutes} minutes: {timeout}
+Each check runs in a sandboxed worker limited to {seconds_per_test} and {memory_mb} MB
+({rlimit}); a check that goes over scores 0 with a message. The {checks} checks together
+have a budget of {budget:g} s: when it is spent, the checks still waiting score 0 with a
+message saying so, so a submission that hangs in every check is graded within
+{worst_minutes} minutes (the budget and the grader's start): {timeout}
 """
 
 SIZING_MEASURED = """\
@@ -160,7 +162,10 @@ def sizing(assignment):
 def autograder_readme(assignment):
     """README.md of the zip: how to set the autograder up, and the container it needs."""
     checks = len(assignment.checks())
-    worst_minutes = math.ceil(checks * assignment.limits.seconds_per_test / 60)
+    worst_minutes = math.ceil((assignment.seconds_total + START_MARGIN_S) / 60)
+    own = sorted({p.seconds_per_test for p in assignment.parts.values() if p.seconds_per_test})
+    seconds_per_test = f"{assignment.limits.seconds_per_test:g} s" + \
+        (f" (some parts {', '.join(f'{s:g}' for s in own)} s)" if own else "")
     if worst_minutes <= 10:
         timeout = "Gradescope's default timeout of 10 minutes covers that."
     elif worst_minutes <= GRADESCOPE_MAX_TIMEOUT_MIN:
@@ -177,7 +182,8 @@ def autograder_readme(assignment):
     if torch:
         installs += ", and PyTorch's CPU build: " + ", ".join(torch)
     return README_MD.format(id=assignment.id, title=assignment.title, installs=installs,
-                            sizing=sizing(assignment), seconds_per_test=assignment.limits.seconds_per_test,
+                            sizing=sizing(assignment), seconds_per_test=seconds_per_test,
+                            budget=assignment.seconds_total,
                             memory_mb=assignment.limits.memory_mb, rlimit=rlimit, checks=checks,
                             worst_minutes=worst_minutes, timeout=timeout)
 
@@ -197,7 +203,7 @@ def requirements(assignment):
     """What grading this assignment imports: BASE_REQUIREMENTS; torch and torchvision where its code
     imports them, pinned to the release pyproject.toml allows; scikit-learn where its checks train on
     the bundled digits. Other versions as pyproject.toml declares them."""
-    imported = imported_packages(Path(assignment.directory))
+    imported = imported_packages(grading_sources(assignment))
     names = BASE_REQUIREMENTS + [p for p in TORCH_PACKAGES if p in imported]
     if "sklearn" in imported or any(name.startswith(DIGITS_USERS) for name in imported):
         names.append("scikit-learn")
@@ -221,11 +227,17 @@ def package_name(spec):
     return re.split(r"[<>=!~ \[;]", spec, maxsplit=1)[0].lower()
 
 
-def imported_packages(directory):
-    """The modules imported by the .py files in `directory`: top-level names ('torch') and, for
-    imports from this package, the dotted ones too ('grader.training', 'grader.datasets.cifar10')."""
+def grading_sources(assignment):
+    """The .py files grading runs: the reference, the checks and the worker code (not experiments)."""
+    worker = sorted(assignment.worker_code.glob("*.py")) if assignment.worker_code.is_dir() else []
+    return [assignment.directory / name for name in assignment.files] + assignment.check_files() + worker
+
+
+def imported_packages(sources):
+    """The modules imported by the .py files `sources`: top-level names ('torch') and, for
+    imports from this package, the dotted ones too ('grader.datasets.cifar10')."""
     found = set()
-    for source in sorted(directory.glob("*.py")):
+    for source in sources:
         for node in ast.walk(ast.parse(source.read_text(), str(source))):
             if isinstance(node, ast.Import):
                 for alias in node.names:

@@ -31,25 +31,24 @@ def list_assignments():
     for assignment_id in assignments.all_ids():
         assignment = assignments.load(assignment_id)
         checks = assignment.checks()
-        click.echo(f"{assignment_id}: {assignment.title} ({assignment.points():g} points)")
-        parts = {}
-        for one in checks:
-            public, hidden = parts.get(one.part, (0, 0))
-            parts[one.part] = (public + (0 if one.hidden else one.points), hidden + (one.points if one.hidden else 0))
-        for part, (public, hidden) in parts.items():
-            click.echo(f"  {part:<24} {public + hidden:>5g} points ({public:g} public, {hidden:g} hidden)")
+        click.echo(f"{assignment_id}: {assignment.title} ({sum(c.points for c in checks):g} points)")
+        for part, row in assignments.part_points(assignment, checks).items():
+            kind = f", {row['kind']}" if row["kind"] != "scored" else ""
+            click.echo(f"  {part:<24} {row['points']:>5g} points ({row['public_points']:g} public, "
+                       f"{row['hidden_points']:g} hidden{kind})")
 
 
 @main.command()
 @click.argument("assignment_id")
 @click.argument("submission", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=Path("results.json"), show_default=True)
-def grade(assignment_id, submission, out):
+@click.option("-k", "select", metavar="EXPRESSION", help="only the checks pytest's -k EXPRESSION selects")
+def grade(assignment_id, submission, out, select):
     """Grade one folder or .zip with every check; writes Gradescope results.json."""
     from grader.grading import grade as grade_submission
     from grader.report import print_table
     assignment = load_assignment(assignment_id)
-    results = grade_submission(assignment, submission, out=out)
+    results = grade_submission(assignment, submission, out=out, pytest_args=["-k", select] if select else ())
     print_table(results, stream=sys.stdout)
     click.echo(f"results written to {out}")
 
@@ -60,10 +59,12 @@ def grade(assignment_id, submission, out):
 def check(assignment_id, path):
     """Run the public checks on your working folder (default: here) and print a score table."""
     from grader.grading import grade as grade_submission
-    from grader.report import print_table
+    from grader.report import print_line, print_table
     assignment = public_assignment(assignment_id, path)
-    results = grade_submission(assignment, path, include_hidden=False)
-    print_table(results, stream=sys.stdout)
+    click.echo(f"Running the public checks of {assignment_id} on {path}:")
+    results = grade_submission(assignment, path, include_hidden=False, on_result=print_line)
+    click.echo("")
+    print_table(results, stream=sys.stdout, show_rows=False)
     click.echo("Hidden checks run when you submit; these public ones are a subset.")
 
 
@@ -74,7 +75,7 @@ def public_assignment(assignment_id, path):
     except assignments.UnknownAssignment:
         handout_tests = Path(path) / "tests"
         if (handout_tests / "assignment.toml").is_file():
-            return assignments.load_from(handout_tests, assignment_id)
+            return assignments.load_from(handout_tests)
         fail(f"no assignment {assignment_id!r} here: run this in your handout folder, "
              "which has tests/assignment.toml")
 
@@ -142,11 +143,14 @@ def measure(assignment_id, submission, write):
 
 
 @main.command()
-@click.argument("assignment_id", default="mlp_numpy")
+@click.argument("assignment_id", required=False)
 def demo(assignment_id):
-    """Build the handout, then grade the reference, the untouched handout and example submissions."""
-    from grader.demo import run_demo
-    run_demo(load_assignment(assignment_id))
+    """Build the handout, then grade the reference, the untouched handout and example submissions.
+
+    Without ID, the assignment whose manifest has `[demo] default = true`.
+    """
+    from grader.demo import default_assignment, run_demo
+    run_demo(load_assignment(assignment_id or default_assignment()))
 
 
 @main.command()

@@ -5,28 +5,29 @@ from pathlib import Path
 
 import click
 
-from grader import paths
-from grader.corpus import write_submission
+from grader import assignments, paths
+from grader.corpus import examples, write_submission
 from grader.grading import grade
 from grader.report import print_table
 
 EXAMPLES = paths.REPO_ROOT / "tests" / "submissions"
 
 
-# A spread of real mistakes, one per part of the homework where the corpus has them.
-SHOWCASE = ["forward_missing_transpose", "grad_overwritten_not_accumulated", "momentum_ignored",
-            "inverted_dropout", "loss_summed_not_averaged", "softmax_without_max_shift",
-            "python_loops_everywhere", "imports_scipy_logsumexp", "xor_seed_answer",
-            "dropout_risk_p_as_drop_chance"]
+def default_assignment():
+    """The assignment whose manifest says `[demo] default = true`, else the first there is."""
+    ids = assignments.all_ids()
+    marked = [aid for aid in ids if assignments.load(aid).demo.get("default")]
+    return (marked or ids)[0]
 
 
 def example_submissions(assignment, workspace):
-    """(label, folder) for the reference, the untouched handout and example bugs."""
+    """(label, folder) for the reference, the untouched handout and example bugs: the manifest's
+    `[demo] showcase` (a spread of real mistakes, one per part), else the first six."""
     yield "reference solution", reference_copy(assignment, workspace / "reference")
     yield "untouched handout", paths.ASSIGNMENTS / assignment.id
     corpus = EXAMPLES / assignment.id / "buggy"
-    chosen = [corpus / name for name in SHOWCASE if (corpus / name).is_dir()]
-    for bug in chosen or sorted(p for p in corpus.glob("[!_]*") if p.is_dir())[:6]:
+    chosen = [corpus / name for name in assignment.demo.get("showcase", []) if (corpus / name).is_dir()]
+    for bug in chosen or examples(corpus)[:6]:
         folder = reference_copy(assignment, workspace / bug.name)
         write_submission(bug, folder)
         yield f"example bug: {bug.name}", folder

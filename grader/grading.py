@@ -1,44 +1,108 @@
-"""Grading one submission: prepare its files, run every check, write results as they come.
+"""Grading one submission: prepare its files, run its checks under pytest, write results as they come.
 
-Student code runs only in sandboxed workers; every verdict is reached here,
-in the grader's process, from plain data.
+Student code runs only in sandboxed workers; every verdict is reached in the
+grader's process (grader/checks/plugin.py), from plain data.
 """
+import contextlib
 import os
 import shutil
 import sys
 import tempfile
-import time
-import traceback
 from pathlib import Path
 
 from grader import paths
-from grader.checks.registry import CheckFailed
-from grader.implementations import ReferenceCode, StudentCode
+from grader.checks.collect import run_pytest
+from grader.checks.plugin import GradingSession
+from grader.implementations import WORKER_PACKAGE, ReferenceCode, StudentCode
 from grader.results import AFTER_PUBLISHED, VISIBLE, Results, TestResult
-from grader.sandbox.runner import Isolation, Sandbox, SandboxProblem, python_paths
+from grader.sandbox.runner import Isolation, Sandbox, python_paths
 from grader.submission import SubmissionError, prepare_submission
 
 SANDBOX_UID_BASE = int(os.environ.get("GRADER_SANDBOX_UID_BASE", "61000"))
 
 
-def grade(assignment, submission, out=None, include_hidden=True, slot=0, hide=()):
-    """Grade the folder or zip `submission`; results.json goes to `out` after every check."""
+def grade(assignment, submission, out=None, include_hidden=True, slot=0, hide=(), on_result=None,
+          pytest_args=()):
+    """Grade the folder or zip `submission`; results.json goes to `out` after every check.
+
+    `on_result(TestResult)` hears of each check as it finishes; `pytest_args` go to
+    pytest as they are (`-k momentum`, `-x`).
+    """
     results = Results(assignment.id)
     remove_abandoned_work_roots()
+    with open_submission(assignment, Path(submission), out, slot, hide) as context:
+        results.output = context.notes
+        if context.problem is not None:
+            return fail_everything(assignment, results, context.problem, include_hidden, out, on_result)
+        session = GradingSession(assignment, context, results, out, on_result)
+        files = assignment.check_files(include_hidden)
+        run_pytest(assignment.public_checks.parent, files, [session], *pytest_args)
+    results.write(out)
+    return results
+
+
+class SubmissionContext:
+    """What a check's fixtures hand it, for one prepared submission."""
+
+    def __init__(self, assignment, workdir, prepared, sandbox, reference_process):
+        self.workdir, self.prepared, self.sandbox = workdir, prepared, sandbox
+        self.student = StudentCode(sandbox)
+        self.reference = ReferenceCode(assignment.directory)
+        self.reference_process = reference_process
+        self.sources = read_sources(workdir, assignment.files)
+        self.missing = prepared.missing
+        self.notes = "\n".join(prepared.notes + [f"missing: {name}" for name in prepared.missing])
+        self.problem = None
+
+    def printed(self):
+        """What the student's code printed since the last call, without the work folder's path."""
+        return self.student.output().replace(self.sandbox.workdir + os.sep, "")
+
+
+@contextlib.contextmanager
+def open_submission(assignment, submission, out=None, slot=0, hide=()):
+    """The prepared submission in a work folder of its own, its sandbox and the reference;
+    removed, with every process it started, on leaving."""
     work_root = Path(tempfile.mkdtemp(prefix=f"grader-{os.getpid()}-"))
     try:
         workdir = make_workdir(work_root, slot)
         try:
-            prepared = prepare_submission(Path(submission), workdir, assignment.files)
+            prepared = prepare_submission(submission, workdir, assignment.files)
         except SubmissionError as problem:
-            return fail_everything(assignment, results, str(problem), include_hidden, out)
-        results.output = "\n".join(prepared.notes + [f"missing: {name}" for name in prepared.missing])
+            yield failed_context(str(problem))
+            return
         hand_over(workdir, slot)
+        support = copy_worker_code(assignment, work_root)
         isolation = isolation_for(submission, out, workdir, slot, hide)
-        run_checks(assignment, workdir, prepared, results, out, include_hidden, isolation)
+        limits = assignment.limits
+        with Sandbox(workdir, limits, isolation, support=support) as sandbox, \
+                LazyReferenceProcess(assignment, support) as reference_process:
+            yield SubmissionContext(assignment, workdir, prepared, sandbox, reference_process)
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
-    return results
+
+
+def failed_context(problem):
+    """The context of a submission that cannot be opened."""
+    context = SubmissionContext.__new__(SubmissionContext)
+    context.notes, context.problem = problem, problem
+    return context
+
+
+def copy_worker_code(assignment, work_root):
+    """A copy of the assignment's worker/ modules for the sandbox, as the package assignment_worker."""
+    if not assignment.worker_code.is_dir():
+        return None
+    support = work_root / "support"
+    shutil.copytree(assignment.worker_code, support / WORKER_PACKAGE,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (support / WORKER_PACKAGE / "__init__.py").touch()
+    if os.geteuid() == 0:
+        for folder, dirs, files in os.walk(support):
+            os.chmod(folder, 0o755)
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o644)
+    return support
 
 
 def remove_abandoned_work_roots():
@@ -53,51 +117,17 @@ def remove_abandoned_work_roots():
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_checks(assignment, workdir, prepared, results, out, include_hidden, isolation):
-    sources = read_sources(workdir, assignment.files)
-    with Sandbox(workdir, assignment.limits, isolation) as sandbox, \
-            LazyReferenceProcess(assignment) as reference_process:
-        fixtures = {"student": StudentCode(sandbox), "reference": ReferenceCode(assignment.directory),
-                    "reference_process": reference_process, "sources": sources,
-                    "missing": prepared.missing}
-        for number, check in enumerate(assignment.checks(include_hidden), start=1):
-            results.tests.append(run_check(check, number, fixtures, sandbox))
-            results.write(out)
-    results.write(out)
-
-
-def run_check(check, number, fixtures, sandbox):
-    """One check's TestResult; whatever the student's code does, a verdict comes back."""
-    sandbox.deadline = time.monotonic() + sandbox.limits.seconds_per_test
-    try:
-        note = check.function(**{name: fixtures[name] for name in check.needs})
-        # a passing check may return one line worth reporting (a training run's accuracy, say)
-        status, message = "passed", note if isinstance(note, str) else ""
-    except (CheckFailed, SandboxProblem) as verdict:
-        status, message = "failed", str(verdict)
-    except Exception as exc:  # the student's data broke the check's own arithmetic
-        status, message = "failed", f"could not check the result: {type(exc).__name__}: {exc}"
-        if os.environ.get("GRADER_DEBUG"):
-            traceback.print_exc()
-    finally:
-        sandbox.deadline = None
-    printed = fixtures["student"].output().replace(sandbox.workdir + os.sep, "")
-    if printed.strip():
-        message += ("\n\n" if message else "") + "Your code printed:\n" + printed
-    return TestResult(name=check.name, number=str(number),
-                      score=check.points if status == "passed" else 0.0, max_score=check.points,
-                      status=status, output=message,
-                      visibility=AFTER_PUBLISHED if check.hidden else VISIBLE,
-                      tags=[check.part] if check.part else [])
-
-
-def fail_everything(assignment, results, message, include_hidden, out):
+def fail_everything(assignment, results, message, include_hidden, out, on_result=None):
     """A submission that cannot be opened: every check scores 0, saying why."""
     results.output = message
     for number, check in enumerate(assignment.checks(include_hidden), start=1):
+        kind = assignment.parts[check.part].kind
         results.tests.append(TestResult(check.name, str(number), 0.0, check.points, "failed", message,
                                         AFTER_PUBLISHED if check.hidden else VISIBLE,
-                                        [check.part] if check.part else []))
+                                        [check.part] + ([kind] if kind != "scored" else []),
+                                        {"id": check.id, "kind": kind}))
+        if on_result is not None:
+            on_result(results.tests[-1])
     results.write(out)
     return results
 
@@ -192,14 +222,16 @@ def source_secrets(submission, out, workdir):
 class LazyReferenceProcess:
     """The reference in a worker of its own, started only if a check asks (timings)."""
 
-    def __init__(self, assignment):
-        self.assignment = assignment
+    def __init__(self, assignment, support=None):
+        self.assignment, self.support = assignment, support
         self.sandbox = None
         self.code = None
 
     def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
         if self.code is None:
-            self.sandbox = Sandbox(self.assignment.directory, self.assignment.limits)
+            self.sandbox = Sandbox(self.assignment.directory, self.assignment.limits, support=self.support)
             self.code = StudentCode(self.sandbox)
         return getattr(self.code, name)
 

@@ -1,46 +1,45 @@
-"""The student handout of an assignment, rendered from Jinja templates.
+"""The student handout of an assignment, rendered from its reference and manifest.
 
     templates/
-        _macros.j2            shared pieces: the stub header, the header of copied files
-        README.md.j2          the instructions, one template for every assignment
-        test_public.py.j2     the public checks, copied verbatim under a header
-        ID/
-            *.j2              the stubs: ID/mlp.py.j2 becomes mlp.py in the handout
-            handout.toml      what the README says about ID beyond assignment.toml
-                              and the checks: summary, files, rules, parts, written work,
-                              and optionally `notebook = "modules.py"`: that file's stub
-                              is also handed out as a notebook (grader/notebook.py)
+        _macros.j2        shared pieces: the stub header, the header of copied files
+        stub.py.j2        a stub: the header, then the reference with its solutions cut out
+        README.md.j2      the instructions, from the manifest's [handout] and [parts]
+        test_public.py.j2 the public checks, copied verbatim under a header
+        pytest.ini.j2     lets `pytest` run the public checks in the handout
 
 `render_handout(assignment)` writes assignments/ID/:
 
-    README.md  mlp.py  answers.py  ...  [modules.ipynb]  tests/test_public.py
+    README.md  pytest.ini  mlp.py  answers.py  [modules.ipynb]
+    tests/test_public.py  tests/assignment.toml  [tests/worker/*.py]
 
-Rendering is deterministic (no dates, no absolute paths, parts in the order
-handout.toml lists them), so rendering again changes nothing; tests/test_handout.py holds the
+Rendering is deterministic (no dates, no absolute paths, parts in the manifest's
+order), so rendering again changes nothing; tests/test_handout.py holds the
 committed handout to that.
 """
-import tomllib
 from pathlib import Path
 
 import jinja2
 
 from grader import paths
+from grader.assignments import MANIFEST, part_points
+from grader.notebook import notebook_text, stub_notebook
+from grader.stubs import split_docstring, stub_source
 
 # How a student installs the `grader` command (the distribution in pyproject.toml).
 INSTALL_COMMAND = "pip install course-grader"
-STUB_SUFFIX = ".j2"
-HANDOUT_DATA = "handout.toml"
 PUBLIC_TESTS = "tests/test_public.py"
 
 
 class HandoutError(ValueError):
-    """The templates and the assignment disagree; one line says where."""
+    """The manifest and the reference disagree; one line says where."""
 
 
 def environment(templates=None):
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates or paths.TEMPLATES)),
-                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-                              autoescape=False)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates or paths.TEMPLATES)),
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+                             autoescape=False)
+    env.filters["points"] = points
+    return env
 
 
 def points(value):
@@ -48,56 +47,21 @@ def points(value):
     return format(value, "g")
 
 
-def parts_table(assignment, order=()):
-    """One row per part: the parts in `order` first, in that order, then the others as the checks name them."""
-    rows = {}
-    for one in assignment.checks(include_hidden=True):
-        row = rows.setdefault(one.part, {"name": one.part, "points": 0, "public_checks": 0,
-                                         "hidden_checks": 0, "public_points": 0, "hidden_points": 0})
-        kind = "hidden" if one.hidden else "public"
-        row["points"] += one.points
-        row[f"{kind}_checks"] += 1
-        row[f"{kind}_points"] += one.points
-    rank = {name: i for i, name in enumerate(order)}
-    return sorted(rows.values(), key=lambda row: rank.get(row["name"], len(rank)))
-
-
-def handout_data(assignment, templates):
-    """templates/ID/handout.toml, checked against the assignment's files and parts."""
-    where = f"templates/{assignment.id}/{HANDOUT_DATA}"
-    path = templates / assignment.id / HANDOUT_DATA
-    if not path.is_file():
-        raise HandoutError(f"{where} is missing: it says what the README tells students about {assignment.id}")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    data.setdefault("rules", [])
-    data.setdefault("written", [])
-    for key in ("summary", "files", "parts"):
+def check_manifest(assignment):
+    """The [handout] text says something of every submitted file; notebooks name .py files."""
+    where = f"solutions/{assignment.id}/{MANIFEST}"
+    data = {"rules": [], "written": [], **assignment.handout}
+    for key in ("summary", "files"):
         if key not in data:
-            raise HandoutError(f"{where}: add `{key}`")
+            raise HandoutError(f"{where}: add `{key}` under [handout]")
     for name in assignment.files:
         if name not in data["files"]:
-            raise HandoutError(f"{where}: say what to fill in in {name} under [files]")
-    for row in parts_table(assignment):
-        if row["name"] not in data["parts"]:
-            raise HandoutError(f"{where}: describe part {row['name']!r} under [parts] "
-                               "(a check names it)")
-    notebook = data.get("notebook")
-    if notebook is not None and (notebook not in assignment.files or not notebook_name(notebook)):
-        raise HandoutError(f"{where}: notebook = {notebook!r} must name a .py file students submit "
-                           f"({', '.join(assignment.files)})")
+            raise HandoutError(f"{where}: say what to fill in in {name} under [handout.files]")
+    for name in assignment.notebooks:
+        if name not in assignment.files or not notebook_name(name):
+            raise HandoutError(f"{where}: notebooks = [{name!r}] must name .py files students submit "
+                               f"({', '.join(assignment.files)})")
     return data
-
-
-def stub_templates(assignment, templates):
-    """{handout file name: template name} for templates/ID/*.j2; every submitted file needs one."""
-    folder = templates / assignment.id
-    found = {p.name[:-len(STUB_SUFFIX)]: f"{assignment.id}/{p.name}"
-             for p in sorted(folder.glob(f"*{STUB_SUFFIX}")) if p.is_file()}
-    for name in assignment.files:
-        if name not in found:
-            raise HandoutError(f"templates/{assignment.id}/{name}{STUB_SUFFIX} is missing: "
-                               f"{name} is a file students submit")
-    return found
 
 
 def notebook_name(filename):
@@ -106,47 +70,59 @@ def notebook_name(filename):
     return path.with_suffix(".ipynb").name if path.suffix == ".py" else None
 
 
+def stub_file(env, assignment, filename):
+    """The handout's FILENAME: the reference's, its solution regions cut out, under the stub header."""
+    reference = assignment.directory / filename
+    where = f"solutions/{assignment.id}/{filename}"
+    stub = stub_source(reference.read_text(encoding="utf-8"), where)
+    docstring, body = split_docstring(stub)
+    if not docstring:
+        raise HandoutError(f"{where}: start with a module docstring; it becomes the stub's header")
+    return env.get_template("stub.py.j2").render(assignment=assignment, filename=filename,
+                                                 docstring=docstring.strip(), body=body)
+
+
+def worker_files(assignment):
+    """{handout path: text} of the worker code the public checks run beside the student's."""
+    folder = assignment.worker_code
+    if not folder.is_dir():
+        return {}
+    return {f"tests/worker/{p.name}": p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py"))}
+
+
 def render_files(assignment, templates=None):
     """{path relative to the handout folder: text} for the whole handout."""
-    templates = Path(templates or paths.TEMPLATES)
     env = environment(templates)
-    env.filters["points"] = points
-    stubs = stub_templates(assignment, templates)
-    public_source = assignment.public_tests.read_text(encoding="utf-8")
-    data = handout_data(assignment, templates)
-    rows = parts_table(assignment, order=list(data["parts"]))
+    data = check_manifest(assignment)
+    rows = list(part_points(assignment, assignment.checks(include_hidden=True)).values())
+    files = {name: stub_file(env, assignment, name) for name in assignment.files}
+    notebooks = {name: notebook_name(name) for name in assignment.notebooks}
+    for name, notebook in notebooks.items():
+        files[notebook] = notebook_text(stub_notebook(files[name], assignment.notebook_text.get(name, {})))
+    workers = worker_files(assignment)
     context = {
         "assignment": assignment,
         "handout": data,
         "parts": rows,
         "total": {key: sum(row[key] for row in rows)
                   for key in ("points", "public_checks", "hidden_checks", "public_points", "hidden_points")},
-        "stubs": [name for name in assignment.files if name in stubs]
-                 + sorted(name for name in stubs if name not in assignment.files),
-        "notebooks": {name: notebook_name(name) for name in assignment.files if notebook_name(name)},
-        "handout_notebook": notebook_name(data["notebook"]) if data.get("notebook") else None,
+        "stubs": list(assignment.files),
+        "notebooks": {name: notebook_name(name) for name in assignment.files},
+        "handout_notebooks": notebooks,
+        "worker_files": list(workers),
         "public_tests": PUBLIC_TESTS,
         "install_command": INSTALL_COMMAND,
     }
-    files = {name: env.get_template(template).render(context) for name, template in stubs.items()}
-    if data.get("notebook"):
-        files[notebook_name(data["notebook"])] = notebook_file(assignment, data["notebook"], files)
+    public_source = assignment.public_checks.read_text(encoding="utf-8")
     files[PUBLIC_TESTS] = env.get_template("test_public.py.j2").render(context, source=public_source)
     files["README.md"] = env.get_template("README.md.j2").render(context)
-    # `grader check` finds the files and limits here when the course's copy is not installed.
-    files["tests/assignment.toml"] = (assignment.directory / "assignment.toml").read_text(encoding="utf-8")
+    files["pytest.ini"] = env.get_template("pytest.ini.j2").render(context)
+    # `grader check` and `pytest` find the files, parts and limits here.
+    manifest = (assignment.directory / MANIFEST).read_text(encoding="utf-8")
+    files[f"tests/{MANIFEST}"] = f"# The course's manifest of {assignment.id}, for `grader check` and `pytest` here.\n" \
+                                 f"id = {assignment.id!r}\n{manifest}"
+    files.update(workers)
     return dict(sorted(files.items()))
-
-
-def notebook_file(assignment, filename, files):
-    """The notebook of `filename`, made from its rendered stub: the same stub, the same bytes."""
-    from grader.notebook import handout_notebook
-
-    text = handout_notebook(assignment.id, filename, files[filename])
-    if text is None:
-        raise HandoutError(f"templates/{assignment.id}/{HANDOUT_DATA}: no notebook is known for "
-                           f"{filename} (grader/notebook.py NOTEBOOKS)")
-    return text
 
 
 def render_handout(assignment, out_dir=None, *, templates=None, prune=None):

@@ -6,6 +6,7 @@ Both offer the same face, so one probe runs on either:
     impl.seconds(impl.mlp.f, x, times=3)     # wall time of repeated calls
     layer.weight = impl.tensor(W)            # torch: a tensor made from a numpy array
     impl.runtime("torch").manual_seed(0)     # a library or grader module, on that side
+    impl.worker("training").run(...)         # the assignment's worker/training.py, on that side
 The student's side runs in a sandboxed worker and hands back plain data or
 Remote handles; the reference's side is imported into the grader itself.
 """
@@ -17,6 +18,9 @@ import time
 import numpy as np
 
 from grader.sandbox import wire
+
+# solutions/ID/worker/ is importable under this name in the student's worker.
+WORKER_PACKAGE = "assignment_worker"
 
 
 class Remote:
@@ -94,8 +98,12 @@ class StudentCode:
         return wire.Tensor(np.array(array))
 
     def runtime(self, name):
-        """An installed module (torch, grader.training, ...) imported in the worker, as a Remote."""
+        """An installed module (torch, grader.datasets.cifar10, ...) imported in the worker, as a Remote."""
         return getattr(self, name)
+
+    def worker(self, name):
+        """The assignment's worker/NAME.py, imported in the worker, as a Remote."""
+        return getattr(self, f"{WORKER_PACKAGE}.{name}")
 
     def keep(self, value):
         """Send `value` once and get a handle to pass instead (for timing without transfers)."""
@@ -169,6 +177,11 @@ class ReferenceCode:
 
     def runtime(self, name):
         return importlib.import_module(name)
+
+    def worker(self, name):
+        """The assignment's worker/NAME.py, imported here as the checks import it."""
+        from grader.checks.registry import sibling
+        return sibling(self.directory / "worker" / "_", name)
 
     def draw(self, count):
         return np.random.uniform(0, 1, int(count))

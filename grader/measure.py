@@ -1,7 +1,7 @@
 """What grading one submission costs: peak memory and time, for sizing the Gradescope container.
 
-    grader measure relu_nets            # grade the reference, print what it took
-    grader measure relu_nets --write    # ... and store it in solutions/relu_nets/assignment.toml
+    grader measure ID            # grade the reference, print what it took
+    grader measure ID --write    # ... and store it in solutions/ID/assignment.toml
 
 `measure_grading` runs `grader grade ID SUBMISSION` (default: the reference
 solution) in a process of its own, as Gradescope's run_autograder does, and

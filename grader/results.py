@@ -2,7 +2,8 @@
 
 results.json: {"score", "execution_time", "output", "visibility",
 "stdout_visibility", "tests": [{"name", "number", "score", "max_score",
-"status": "passed"|"failed", "output", "visibility", "tags"}]}.
+"status": "passed"|"failed", "output", "visibility", "tags",
+"extra_data": {"id", "kind"}}]}.
 """
 import contextlib
 import json
@@ -24,6 +25,7 @@ class TestResult:
     output: str
     visibility: str
     tags: list = field(default_factory=list)
+    extra_data: dict = field(default_factory=dict)  # the check's id and its part's kind
 
     @property
     def passed(self):

@@ -1,8 +1,10 @@
 """The student handout: rendered from templates/, committed under assignments/."""
+import dataclasses
 import importlib.util
 import inspect
 import itertools
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -114,8 +116,7 @@ def lookup(module, class_name, name):
     return getattr(getattr(module, class_name), name) if class_name else getattr(module, name)
 
 
-@pytest.mark.parametrize("assignment_id", sorted(p.name for p in paths.TEMPLATES.iterdir()
-                                                 if (p / handout.HANDOUT_DATA).is_file()))
+@pytest.mark.parametrize("assignment_id", assignments.all_ids())
 def test_rendering_again_changes_nothing(assignment_id, tmp_path):
     handout.render_handout(assignments.load(assignment_id), tmp_path)
     fresh, committed = handout_files(tmp_path), handout_files(paths.ASSIGNMENTS / assignment_id)
@@ -163,14 +164,16 @@ def test_readme_lists_every_part_and_the_total(assignment, rendered):
     checks = assignment.checks(include_hidden=True)
     for part in sorted({c.part for c in checks}):
         part_points = sum(c.points for c in checks if c.part == part)
-        assert table.get(part) == [f"{part_points:g}"], (
+        kind = assignment.parts[part].kind
+        cell = f"{part_points:g}" + (f" ({kind})" if kind != "scored" else "")
+        assert table.get(part) == [cell], (
             f"README.md: expected one row for part {part!r} with {part_points:g} points, found {table.get(part)}")
     total = sum(c.points for c in checks)
     assert table.get("**Total**") == [f"**{total:g}**"], (
         f"README.md: expected a total of {total:g} points, found {table.get('**Total**')}")
 
 
-def test_a_notebook_is_rendered_only_where_handout_toml_asks_for_one():
+def test_a_notebook_is_rendered_only_where_the_manifest_asks_for_one():
     relu_nets = handout.render_files(assignments.load("relu_nets"))
     assert "modules.ipynb" in relu_nets and "modules.py" in relu_nets
     assert relu_nets["modules.ipynb"] == handout.render_files(assignments.load("relu_nets"))["modules.ipynb"]
@@ -181,11 +184,23 @@ def test_a_notebook_is_rendered_only_where_handout_toml_asks_for_one():
     assert not [name for name in mlp if name.endswith(".ipynb")]
 
 
-def test_a_notebook_for_a_file_students_do_not_submit_is_refused(tmp_path):
-    import shutil
-    templates = tmp_path / "templates"
-    shutil.copytree(paths.TEMPLATES, templates)
-    data = templates / "relu_nets" / handout.HANDOUT_DATA
-    data.write_text(data.read_text().replace('notebook = "modules.py"', 'notebook = "helpers.py"'))
-    with pytest.raises(handout.HandoutError, match="notebook = 'helpers.py' must name a .py file students submit"):
-        handout.render_files(assignments.load("relu_nets"), templates)
+def test_a_notebook_for_a_file_students_do_not_submit_is_refused():
+    odd = dataclasses.replace(assignments.load("relu_nets"), notebooks=["helpers.py"])
+    with pytest.raises(handout.HandoutError, match=r"notebooks = \['helpers.py'\] must name .py files students submit"):
+        handout.render_files(odd)
+
+
+@pytest.mark.parametrize("assignment_id", [a for a in assignments.all_ids() if assignments.load(a).notebooks])
+def test_a_notebook_holds_the_manifests_questions_and_the_stub(assignment_id):
+    assignment = assignments.load(assignment_id)
+    files = handout.render_files(assignment)
+    for name in assignment.notebooks:
+        notebook = nbformat.reads(files[handout.notebook_name(name)], as_version=4)
+        nbformat.validate(notebook)
+        markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+        text = assignment.notebook_text.get(name, {})
+        for cell in [text.get("title", ""), *text.get("before", {}).values()]:
+            assert cell.strip() in markdown
+        assert code.count("raise NotImplementedError") == files[name].count("raise NotImplementedError") > 0
+        assert "".join(code.split()) == "".join(files[name].split()), "the code cells are the stub, in order"

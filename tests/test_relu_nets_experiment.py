@@ -8,7 +8,10 @@ from click.testing import CliRunner
 
 from grader.cli import main
 from grader.datasets import DatasetError, cifar10
-from grader.experiments import relu_nets as curves_experiment
+from grader.experiments import module_of
+from grader.experiments.common import pick_device, reference_module
+
+curves_experiment = module_of("relu_nets")
 from grader.experiments import run_experiment
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -90,7 +93,7 @@ def test_cifar10_curves_from_the_reference_make_datasets(tmp_path, cifar_folder)
 
 
 def test_cifar10_plain_training_set_is_not_augmented(cifar_folder):
-    modules = curves_experiment.load_reference_modules()
+    modules = reference_module("relu_nets", "modules")
     sets, _ = curves_experiment.cifar10_sets(modules, cifar_folder)
     images, labels = cifar10.folder_contents(5, 4, 6)["train"]
     first = sets["plain"][2][0].numpy()
@@ -106,12 +109,12 @@ def test_a_folder_without_cifar10_is_a_dataset_error(tmp_path):
 
 
 def test_cuda_without_a_gpu_falls_back_to_the_cpu():
-    device, note = curves_experiment.pick_device("cuda")
+    device, note = pick_device("cuda")
     if torch.cuda.is_available():
         assert device == "cuda" and note is None
     else:
         assert device == "cpu" and "no GPU" in note
-    assert curves_experiment.pick_device("cpu") == ("cpu", None)
+    assert pick_device("cpu") == ("cpu", None)
 
 
 def test_the_command_line_runs_it(tmp_path):

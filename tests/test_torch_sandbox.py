@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 import pytest
 
+from grader import paths
 from grader.implementations import ReferenceCode, StudentCode
 from grader.sandbox import wire
 from grader.sandbox.runner import Limits, Sandbox, SandboxMemory, StudentError
@@ -103,7 +104,12 @@ def test_the_reference_side_gives_real_tensors(tmp_path):
     reference = ReferenceCode(tmp_path)
     tensor = reference.tensor(np.ones(3))
     assert isinstance(tensor, torch.Tensor) and tensor.dtype == torch.float64
-    assert reference.runtime("grader.training").pick_device("cpu") == "cpu"
+    assert reference.runtime("torch").zeros(2).dtype == torch.float32  # an installed module, on that side
+
+
+def test_the_assignments_worker_code_is_the_same_module_on_either_side(tmp_path):
+    reference = ReferenceCode(paths.SOLUTIONS / "relu_nets")
+    assert reference.worker("training").pick_device("cpu") == "cpu"
 
 
 def test_the_grader_never_takes_tensor_tags_from_a_worker():

@@ -60,3 +60,40 @@ def expect(condition, message):
     """Fail with `message` unless `condition` holds."""
     if not condition:
         raise CheckFailed(message)
+
+
+def expect_form(condition, where, expected, got):
+    """Fail unless `condition`, saying what form was expected and (shortly) what came back."""
+    if not condition:
+        raise CheckFailed(f"{where}: expected {expected}, got {show(got, limit=160)}")
+
+
+def one_number(got, where):
+    """A float from a number or a one-entry array."""
+    array = as_array(got, where)
+    expect(array.size == 1, f"{where}: expected one number, got shape {array.shape}")
+    return float(array.reshape(()))
+
+
+KIND_NAMES = {bool: "True or False", int: "an int", str: "a string"}
+
+
+def expect_kind(value, kind, where, choices=None):
+    """value is exactly of type `kind` (a bool is not an int), and one of `choices` if given."""
+    expect_form(type(value) is kind, where, KIND_NAMES[kind], value)
+    if choices is not None:
+        expect(value in choices, f"{where}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
+
+
+def expect_near_estimate(got, samples, where, what, standard_errors=5):
+    """got within `standard_errors` standard errors (plus a hair) of the mean of `samples`."""
+    estimate, error = samples.mean(), samples.std() / np.sqrt(len(samples))
+    margin = standard_errors * error
+    expect(abs(got - estimate) <= margin + 1e-9, f"{where}: expected {estimate:.5g} +- {margin:.2g} "
+           f"({what}, Monte Carlo over {len(samples)} draws), got {got:.6g}")
+
+
+def away_from_kinks(shape, rng, margin=0.01):
+    """Normal samples pushed at least `margin` away from 0, where ReLU and step have no derivative."""
+    z = rng.standard_normal(shape)
+    return z + margin * np.sign(z)

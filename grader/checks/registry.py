@@ -1,20 +1,27 @@
-"""Declaring checks: a decorated function whose parameters name what it needs.
+"""Declaring checks: pytest test functions marked with their points and part.
 
     @check(points=2, part="LinearMap")
     def linear_map_forward(student, reference):
         "LinearMap.forward matches x W^T + b"
         ...
 
-Parameters are filled by name, as pytest fixtures are: `student` (the
+`check` is `pytest.mark.check` with the docstring's first line as the check's
+name; the plugin (grader/checks/plugin.py) collects every function so marked,
+whatever its name, and fills its parameters with fixtures: `student` (the
 submission, sandboxed), `reference` (the reference solution, in-process),
 `reference_process` (the reference run in a worker like the student's, for
-fair timings), `submission_dir` (the prepared files, for static checks).
+fair timings), `sources` ({file name: submitted text}) and `missing`. pytest's
+own `parametrize` and fixtures work as usual.
 """
 import importlib.util
 import inspect
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+
+MARK = "check"
 
 
 class CheckFailed(AssertionError):
@@ -23,34 +30,31 @@ class CheckFailed(AssertionError):
 
 @dataclass
 class Check:
+    """One collected check: a test function, or one case of a parametrized one."""
+    id: str          # pytest's node id, relative to the check file's folder: "tests_public.py::name[case]"
     function: object
     name: str
     points: float
     part: str
     hidden: bool
-    order: int
-
-    @property
-    def needs(self):
-        return list(inspect.signature(self.function).parameters)
 
 
-_counter = 0
-
-
-def check(points, part="", name=None):
-    """Mark a function as a graded check worth `points`; its docstring's first line is its name."""
+def check(points, part, name=None):
+    """Mark a function as a check worth `points` in `part`; its docstring's first line is its name."""
     def mark(function):
-        global _counter
-        _counter += 1
         doc = (inspect.getdoc(function) or function.__name__).splitlines()[0]
-        function.__check__ = Check(function, name or doc, points, part, hidden=False, order=_counter)
-        return function
+        return pytest.mark.check(points=points, part=part, name=name or doc)(function)
     return mark
 
 
+def check_mark(obj):
+    """The `check` mark of a function, or None."""
+    marks = [m for m in getattr(obj, "pytestmark", []) if m.name == MARK]
+    return marks[0] if marks and callable(obj) else None
+
+
 def sibling(file, stem):
-    """The module `stem`.py beside `file`, loaded once: how hidden tests reuse public probes."""
+    """The module `stem`.py beside `file`, loaded once: how hidden checks reuse public probes."""
     path = Path(file).with_name(f"{stem}.py")
     name = f"_checks_{abs(hash(str(path)))}"
     if name not in sys.modules:
@@ -60,10 +64,10 @@ def sibling(file, stem):
     return sys.modules[name]
 
 
-def load_checks(path, hidden):
-    """The checks defined in the Python file at `path`, in file order."""
-    module = sibling(path, Path(path).stem)
-    found = [f.__check__ for f in vars(module).values() if hasattr(f, "__check__")]
-    for found_check in found:
-        found_check.hidden = hidden
-    return sorted(found, key=lambda c: c.order)
+def worker_module(file, stem):
+    """The module worker/`stem`.py beside the check file `file`, loaded in the grader.
+
+    The same module runs in the student's worker as `assignment_worker.STEM`
+    (`impl.worker(stem)` gives either side's copy).
+    """
+    return sibling(Path(file).parent / "worker" / "_", stem)

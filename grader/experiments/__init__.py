@@ -1,19 +1,19 @@
 """Reference experiments the instructor runs: `grader experiment ID NAME`.
 
-EXPERIMENTS maps assignment id -> experiment name -> callable
-`(data_dir=None, device="cpu", out_dir=Path("out"), epochs=None, seed=0) -> metrics dict`;
-each writes its plots and metrics JSON into out_dir.
+An assignment has experiments when solutions/ID/experiments.py exists; its
+EXPERIMENTS maps a name to a callable
+`(data_dir=None, device="cpu", out_dir=Path("out"), epochs=None, seed=0) -> metrics dict`
+that writes its plots and metrics JSON into out_dir. The metrics' "runs" each
+have a "label" and a "final_test_accuracy" (or None), which the command prints.
 """
+import importlib.util
+import sys
 from pathlib import Path
 
-from grader.experiments import mlp_numpy, relu_nets
-
-EXPERIMENTS = {
-    "mlp_numpy": mlp_numpy.EXPERIMENTS,
-    "relu_nets": relu_nets.EXPERIMENTS,
-}
+from grader import paths
 
 DEVICES = ("cpu", "cuda")
+FILE = "experiments.py"
 
 
 class ExperimentError(KeyError):
@@ -24,18 +24,44 @@ class ExperimentError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+def module_of(assignment_id):
+    """solutions/ID/experiments.py, imported once under a private name; None when there is none."""
+    path = paths.solution_dir(assignment_id) / FILE
+    if not path.is_file():
+        return None
+    name = f"_grader_experiments_{assignment_id}"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def experiments_of(assignment_id):
+    """EXPERIMENTS of solutions/ID/experiments.py, or {} when the assignment has none."""
+    module = module_of(assignment_id)
+    return {} if module is None else module.EXPERIMENTS
+
+
+def all_experiments():
+    """{assignment_id: EXPERIMENTS} for every assignment that has some."""
+    found = {p.parent.name: experiments_of(p.parent.name) for p in sorted(paths.SOLUTIONS.glob(f"*/{FILE}"))}
+    return {aid: names for aid, names in found.items() if names}
+
+
 def describe_experiments():
     """{assignment_id: {name: first line of the experiment's docstring}}."""
     return {aid: {name: (fn.__doc__ or "").strip().split("\n")[0] for name, fn in names.items()}
-            for aid, names in EXPERIMENTS.items()}
+            for aid, names in all_experiments().items()}
 
 
 def get_experiment(assignment_id, name):
     """The callable of experiment `name` of `assignment_id`; ExperimentError lists valid ones."""
-    if assignment_id not in EXPERIMENTS:
+    experiments = experiments_of(assignment_id)
+    if not experiments:
         raise ExperimentError(f"no experiments for assignment {assignment_id!r}; "
-                              f"assignments with experiments: {', '.join(EXPERIMENTS)}")
-    experiments = EXPERIMENTS[assignment_id]
+                              f"assignments with experiments: {', '.join(all_experiments())}")
     if name not in experiments:
         raise ExperimentError(f"unknown experiment {name!r} for {assignment_id}; "
                               f"valid names: {', '.join(experiments)}")

@@ -123,12 +123,14 @@ class CappedOutput:
             return text
 
 
-def worker_environment(workdir):
+def worker_environment(workdir, support=None):
     """A small, predictable environment: one BLAS thread, no user site, no bytecode."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")}
     keep.update(HOME=str(workdir), TMPDIR=str(workdir), PYTHONDONTWRITEBYTECODE="1",
                 PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
                 MKL_NUM_THREADS="1", MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
+    if support is not None:
+        keep["GRADER_WORKER_SUPPORT"] = str(support)
     return keep
 
 
@@ -154,8 +156,10 @@ def masked_folders():
 class Sandbox:
     """One worker at a time in `workdir`, under `limits` and `isolation`."""
 
-    def __init__(self, workdir, limits=None, isolation=None):
+    def __init__(self, workdir, limits=None, isolation=None, support=None):
         self.workdir = str(workdir)
+        self.support = None if support is None else str(support)  # worker code of the assignment's
+        self.time_limit = None  # the running check's limit, as the timeout's message says it
         self.limits = limits or Limits()
         self.isolation = isolation or Isolation()
         self.process = None
@@ -170,7 +174,7 @@ class Sandbox:
         command = self.launch_command(req_r, ans_w)
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(req_r, ans_w), start_new_session=True, env=worker_environment(self.workdir))
+            pass_fds=(req_r, ans_w), start_new_session=True, env=worker_environment(self.workdir, self.support))
         os.close(req_r)
         os.close(ans_w)
         # Non-blocking, written under the request's deadline (send()): a worker that stops
@@ -191,7 +195,8 @@ class Sandbox:
             launcher += ["--uid", str(self.isolation.uid)]
             for path in self.isolation.hide:
                 launcher += ["--hide", str(path)]
-            for path in [*(self.isolation.expose or python_paths()), self.workdir]:
+            for path in [*(self.isolation.expose or python_paths()), self.workdir,
+                         *([self.support] if self.support else [])]:
                 launcher += ["--expose", str(path)]
             for path in masked_folders():
                 launcher += ["--mask", path]
@@ -228,9 +233,10 @@ class Sandbox:
         """Send one request; its answer's value, or a SandboxProblem naming `label`."""
         if self.process is None:
             self.start()
+        # a check's deadline (set by the grading session) bounds every request it makes
         deadline = time.monotonic() + (timeout or self.limits.seconds_per_test)
         if self.deadline is not None:
-            deadline = min(deadline, self.deadline)
+            deadline = self.deadline if timeout is None else min(deadline, self.deadline)
         try:
             self.send(wire.pack_message(message), deadline)
             answer = self.read_answer(deadline)
@@ -238,8 +244,8 @@ class Sandbox:
             raise SandboxCrashed(self.crash_message(label)) from None
         except TimeoutError:
             self.stop()
-            seconds = self.limits.seconds_per_test
-            raise SandboxTimeout(f"{label} did not finish within the time limit of {seconds:g} s "
+            limit = self.time_limit or f"the time limit of {self.limits.seconds_per_test:g} s"
+            raise SandboxTimeout(f"{label} did not finish within {limit} "
                                  "(an infinite loop, or much slower code than needed?)") from None
         except wire.WireError as exc:
             self.stop()

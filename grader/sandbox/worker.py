@@ -136,6 +136,8 @@ def serve(requests, answers, workdir):
 def main():
     workdir = os.path.realpath(os.getcwd()) + os.sep
     sys.path.insert(0, workdir)
+    if os.environ.get("GRADER_WORKER_SUPPORT"):  # the assignment's worker/ code, as assignment_worker
+        sys.path.insert(0, os.environ["GRADER_WORKER_SUPPORT"])
     sys.dont_write_bytecode = True
     requests = os.fdopen(int(sys.argv[1]), "rb", buffering=0)
     answers = os.fdopen(int(sys.argv[2]), "wb")

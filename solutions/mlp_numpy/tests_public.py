@@ -6,7 +6,7 @@ Layout: batches are rows; a LinearMap from R^n to R^m has W (m, n) and b (m,).
 """
 import numpy as np
 
-from grader.checks import as_array, check, expect, expect_close, expect_gradient
+from grader.checks import as_array, away_from_kinks, check, expect, expect_close, expect_form, expect_gradient
 
 # -- trusted forward passes, written out for the numeric gradients --------------------
 
@@ -160,12 +160,6 @@ def linear_map_momentum(student):
 # -- ReLU and dropout -----------------------------------------------------------------
 
 
-def away_from_kinks(shape, rng):
-    """Normal samples pushed at least 0.01 away from 0, where ReLU has no derivative."""
-    z = rng.standard_normal(shape)
-    return z + 0.01 * np.sign(z)
-
-
 @check(points=1, part="ReLU")
 def relu_forward_backward(student):
     """ReLU without dropout: forward is max(x, 0), backward passes the gradient where x > 0"""
@@ -257,8 +251,7 @@ def step_network(w, b, a, X):
 
 def network_parts(result, where, units, dims):
     """(w, b, a) from a student's answer, with shapes (units, dims), (units,), (units,)."""
-    expect(isinstance(result, (tuple, list)) and len(result) == 3,
-           f"{where}: expected a tuple (w, b, a), got {result!r}"[:200])
+    expect_form(isinstance(result, (tuple, list)) and len(result) == 3, where, "a tuple (w, b, a)", result)
     w, b, a = result
     return (as_array(w, f"{where} w", (units, dims)), as_array(b, f"{where} b", (units,)),
             as_array(a, f"{where} a", (units,)))
@@ -300,8 +293,8 @@ def expect_tanh_equivalent(student, M, D, K, rng):
     W2, b2 = rng.standard_normal((K, M)), rng.standard_normal(K)
     where = f"tanh_from_sigmoid for M={M}, D={D}, K={K}"
     result = student.answers.tanh_from_sigmoid(W1, b1, W2, b2)
-    expect(isinstance(result, (tuple, list)) and len(result) == 4,
-           f"{where}: expected a tuple (U1, u1, U2, u2), got {result!r}"[:200])
+    expect_form(isinstance(result, (tuple, list)) and len(result) == 4, where, "a tuple (U1, u1, U2, u2)",
+                result)
     shapes = [(M, D), (M,), (K, M), (K,)]
     U1, u1, U2, u2 = (as_array(v, f"{where} {n}", s) for v, n, s in zip(result, ["U1", "u1", "U2", "u2"], shapes))
     X = rng.standard_normal((20, D)) * 2

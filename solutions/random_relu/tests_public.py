@@ -8,25 +8,12 @@ a hidden check; here only its form is.
 """
 import numpy as np
 
-from grader.checks import as_array, check, expect, expect_close, expect_gradient
+from grader.checks import (as_array, check, expect, expect_close, expect_form, expect_gradient,
+                           expect_near_estimate, one_number)
 from grader.checks.truth_table import Rule, as_weight_list, expect_architecture, expect_decision
 
 # A fixed input with non-zero entries, as Problem 1 asks.
 X_FIXED = np.array([0.5, -1.2, 2.0])
-
-
-def one_number(got, where):
-    """A float from a number or a one-entry array."""
-    array = as_array(got, where)
-    expect(array.size == 1, f"{where}: expected one number, got shape {array.shape}")
-    return float(array.reshape(()))
-
-
-def expect_near_estimate(got, samples, where, what):
-    """got within 5 standard errors (plus a hair) of the mean of `samples`."""
-    estimate, error = samples.mean(), samples.std() / np.sqrt(len(samples))
-    expect(abs(got - estimate) <= 5 * error + 1e-9, f"{where}: expected {estimate:.5g} +- {5 * error:.2g} "
-           f"({what}, Monte Carlo over {len(samples)} draws), got {got:.6g}")
 
 
 def preactivations(sigma, count, rng):
@@ -89,8 +76,8 @@ def graph_result(student, W, x):
     """The student's dict for (W, x), its entries as arrays of the promised shapes."""
     where = f"graph_forward_backward(W={W.tolist()}, x={x.tolist()})"
     got = student.answers.graph_forward_backward(W, x)
-    expect(isinstance(got, dict) and {"L", "dW", "dx"} <= set(got),
-           f"{where}: expected a dict with keys 'L', 'dW', 'dx', got {got!r}"[:200])
+    expect_form(isinstance(got, dict) and {"L", "dW", "dx"} <= set(got), where,
+                "a dict with keys 'L', 'dW', 'dx'", got)
     return {"L": one_number(got["L"], f"{where}['L']"), "dW": as_array(got["dW"], f"{where}['dW']", (2, 2)),
             "dx": as_array(got["dx"], f"{where}['dx']", (2,))}, where
 
@@ -126,8 +113,7 @@ def cross_entropy(z1, z2, y):
 def softmax_grad(student, z1, z2, y):
     where = f"softmax_ce_grad({z1}, {z2}, {y})"
     got = student.answers.softmax_ce_grad(z1, z2, y)
-    expect(isinstance(got, (tuple, list)) and len(got) == 2,
-           f"{where}: expected a pair (dz1, dz2), got {got!r}"[:200])
+    expect_form(isinstance(got, (tuple, list)) and len(got) == 2, where, "a pair (dz1, dz2)", got)
     return np.array([one_number(got[0], f"{where} dz1"), one_number(got[1], f"{where} dz2")]), where
 
 
@@ -169,4 +155,4 @@ def sign_network_points(student):
 def one_unit_form(student):
     """ONE_UNIT_POSSIBLE is True or False"""
     value = student.sign_network.ONE_UNIT_POSSIBLE
-    expect(type(value) is bool, f"ONE_UNIT_POSSIBLE: expected True or False, got {value!r}"[:200])
+    expect_form(type(value) is bool, "ONE_UNIT_POSSIBLE", "True or False", value)

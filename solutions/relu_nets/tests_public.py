@@ -10,7 +10,7 @@ Weight lists: [(W1, b1), (W2, b2), ...], W_i (outputs, inputs), b_i (outputs,).
 modules.py (questions 10, 11 and 14): expected values come from PyTorch
 itself, computed here in the grader in float64: torch.nn.functional for forward
 passes, autograd for gradients, and the grader's own training loop
-(grader.training) for train_epoch and evaluate. Your code runs in a sandbox;
+(worker/training.py) for train_epoch and evaluate. Your code runs in a sandbox;
 tensors reach it as float64 torch tensors and what it returns comes back as
 numbers. Your backward methods run with autograd switched off
 (torch.set_grad_enabled(False)), and modules.py is read for uses of autograd:
@@ -21,22 +21,16 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from grader.checks import CheckFailed, as_array, check, expect, expect_close, expect_gradient
+from grader.checks import (as_array, check, counted_elsewhere, expect, expect_close, expect_form,
+                           expect_gradient, expect_kind, hinted, named, worker_module)
 from grader.checks.truth_table import (Rule, as_weight_list, corners, evaluate, expect_architecture,
                                        expect_decision, grid)
-from grader.sandbox.runner import SandboxProblem, StudentError
+
+training = worker_module(__file__, "training")  # runs in your worker too: the training loops of the checks
 
 
 def relu(z):
     return np.maximum(z, 0.0)
-
-
-def expect_kind(value, kind, where, choices=None):
-    """value is exactly of type `kind` (a bool is not an int), and one of `choices` if given."""
-    name = {bool: "True or False", int: "an int", str: "a string"}[kind]
-    expect(type(value) is kind, f"{where}: expected {name}, got {value!r}"[:200])
-    if choices is not None:
-        expect(value in choices, f"{where}: expected one of {', '.join(map(repr, choices))}, got {value!r}")
 
 
 def network_output(got, where, m):
@@ -58,8 +52,8 @@ def is_shape(value):
 def q1_form(student):
     """q1_shapes(k) returns a dict of shape tuples for W2, b1 and b2"""
     got = student.answers.q1_shapes(3)
-    expect(isinstance(got, dict) and set(got) == {"W2", "b1", "b2"},
-           f"q1_shapes(3): expected a dict with keys 'W2', 'b1', 'b2', got {got!r}"[:200])
+    expect_form(isinstance(got, dict) and set(got) == {"W2", "b1", "b2"}, "q1_shapes(3)",
+                "a dict with keys 'W2', 'b1', 'b2'", got)
     for key, value in got.items():
         expect(is_shape(value), f"q1_shapes(3)[{key!r}]: expected a tuple of positive ints, got {value!r}")
 
@@ -140,8 +134,7 @@ Q5_INPUTS = np.linspace(-5.0, 5.0, 1001)
 
 def q5_values(result, where):
     """f(x) = W2 relu(W1 x) at 1001 points of [-5, 5], from (W1 (2, 1), W2 (1, 2))."""
-    expect(isinstance(result, (tuple, list)) and len(result) == 2,
-           f"{where}: expected a pair (W1, W2), got {result!r}"[:200])
+    expect_form(isinstance(result, (tuple, list)) and len(result) == 2, where, "a pair (W1, W2)", result)
     W1, W2 = as_array(result[0], f"{where} W1", (2, 1)), as_array(result[1], f"{where} W2", (1, 2))
     layers = as_weight_list([(W1, np.zeros(2)), (W2, np.zeros(1))], where)
     return evaluate(layers, Q5_INPUTS[:, None])[:, 0]
@@ -193,8 +186,7 @@ def path_outputs(x, theta0, theta1):
 
 def q6_parts(result, where):
     """(x (n,), theta0, theta1): two 2-layer weight lists of the same shapes, one output."""
-    expect(isinstance(result, (tuple, list)) and len(result) == 3,
-           f"{where}: expected (x, theta0, theta1), got {result!r}"[:200])
+    expect_form(isinstance(result, (tuple, list)) and len(result) == 3, where, "(x, theta0, theta1)", result)
     thetas = [as_weight_list(theta, f"{where} theta{i}") for i, theta in enumerate(result[1:])]
     n = thetas[0][0][0].shape[1]
     x = np.atleast_1d(as_array(result[0], f"{where} x"))
@@ -347,20 +339,14 @@ def autograd_off(impl):
     try:
         yield
     finally:
-        try:
+        with counted_elsewhere():  # the worker is gone; a fresh one starts with autograd on
             side.set_grad_enabled(True)
-        except SandboxProblem:
-            pass  # the worker is gone; a fresh one starts with autograd on
 
 
 def backward_of(call, *args):
     """A backward call's result; an error that autograd being off explains says so."""
-    try:
+    with hinted(AUTOGRAD_ERRORS, NO_AUTOGRAD_HINT):
         return call(*args)
-    except StudentError as problem:
-        if any(sign in problem.error["message"] for sign in AUTOGRAD_ERRORS):
-            raise CheckFailed(f"{problem}; {NO_AUTOGRAD_HINT}") from None
-        raise
 
 
 def autograd_findings(sources, classes=()):
@@ -491,15 +477,12 @@ def no_autograd_anywhere(sources):
 
 
 def training_run(impl, what, **settings):
-    """grader.training.run_training on impl's side; its errors are named after `what`."""
+    """worker/training.py run_training on impl's side; its errors are named after `what`."""
     modules = None if impl is None else impl.modules
     if impl is None:
-        from grader import training
         return training.run_training(None, **settings)
-    try:
-        return impl.runtime("grader.training").run_training(modules, **settings)
-    except StudentError as problem:
-        raise StudentError(what, problem.error) from None
+    with named(what):
+        return impl.worker("training").run_training(modules, **settings)
 
 
 def expect_same_run(got, expected, where, params=True):
@@ -521,7 +504,6 @@ def small_problem(seed, count=24, features=6, classes=4):
 @check(points=0.5, part=TRAINING_LOOP)
 def train_epoch_sgd(student):
     """train_epoch runs SGD over the batches and returns (mean loss, accuracy)"""
-    from grader import training
     x, y = small_problem(31)
     settings = dict(weights=training.initial_weights((6, 8, 4), 31), train_x=x, train_y=y, lr=0.5,
                     batch_size=8, epochs=2, layers="grader", device="cpu", dtype="float64")
@@ -534,7 +516,6 @@ def train_epoch_sgd(student):
 @check(points=0.5, part=TRAINING_LOOP)
 def evaluate_loss_and_accuracy(student):
     """evaluate returns (mean loss, accuracy) and leaves the model unchanged"""
-    from grader import training
     x, y = small_problem(32)
     weights = training.initial_weights((6, 8, 4), 32)
     settings = dict(weights=weights, train_x=x[:8], train_y=y[:8], lr=0.5, batch_size=8, epochs=0,
@@ -558,7 +539,6 @@ TRAINING_BUDGET_S = 30  # for the 10 epochs; the reference takes well under a se
 
 def digits_run(impl, layers, device):
     """Train on the 8x8 digits; (held-out accuracy computed here, the run's report)."""
-    from grader import training
     train_x, train_y, test_x, test_y = training.digits_data(DIGITS["seed"])
     settings = dict(weights=training.initial_weights(DIGITS["sizes"], DIGITS["seed"]), train_x=train_x,
                     train_y=train_y, lr=DIGITS["lr"], batch_size=DIGITS["batch_size"], epochs=DIGITS["epochs"],
@@ -612,8 +592,8 @@ def cifar_items(impl, train_indices, val_indices, draws, seed):
     folder.trust_folder(root)
     impl.runtime("torch").manual_seed(seed)
     sets = impl.modules.make_datasets(root, download=False)
-    expect(isinstance(sets, (tuple, list)) and len(sets) == 2,
-           f"make_datasets(root) must return (train_set, val_set), got {sets!r}"[:200])
+    expect_form(isinstance(sets, (tuple, list)) and len(sets) == 2, "make_datasets(root)",
+                "(train_set, val_set)", sets)
     train_set, val_set = sets
     return folder.draw_items(train_set, train_indices, draws), folder.draw_items(val_set, val_indices, 2)
 

@@ -1,0 +1,51 @@
+"""Grading one submission, whatever the assignment: missing files, the results file, budgets."""
+import json
+import shutil
+from dataclasses import replace
+
+from grader import assignments
+from grader.grading import grade
+
+ASSIGNMENT = assignments.load("mlp_numpy")
+
+
+def test_a_missing_file_costs_only_its_checks(tmp_path):
+    shutil.copy(ASSIGNMENT.directory / "mlp.py", tmp_path / "mlp.py")
+    results = grade(ASSIGNMENT, tmp_path)
+    answers_checks = [t for t in results.tests if t.tags and t.tags[0].startswith("P")]
+    assert all(t.score == 0 and "answers" in t.output for t in answers_checks)
+    assert results.score == 47 - 23
+    assert "missing: answers.py" in results.output
+
+
+def test_the_results_file_follows_gradescope_and_names_each_check(tmp_path):
+    shutil.copy(ASSIGNMENT.directory / "mlp.py", tmp_path / "mlp.py")
+    shutil.copy(ASSIGNMENT.directory / "answers.py", tmp_path / "answers.py")
+    grade(ASSIGNMENT, tmp_path, out=tmp_path / "results.json")
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["score"] == 47 and isinstance(data["tests"], list)
+    ids = [c.id for c in ASSIGNMENT.checks()]
+    assert [t["extra_data"]["id"] for t in data["tests"]] == ids
+    for test in data["tests"]:
+        assert isinstance(test["name"], str) and isinstance(test["output"], str)
+        assert test["status"] in ("passed", "failed")
+        assert test["visibility"] in ("visible", "after_published")
+        assert test["extra_data"]["kind"] in ("scored", "bonus", "reported")
+
+
+def test_checks_left_when_the_budget_is_spent_score_zero_saying_so(tmp_path):
+    shutil.copy(ASSIGNMENT.directory / "mlp.py", tmp_path / "mlp.py")
+    (tmp_path / "answers.py").write_text("import time\ntime.sleep(60)\n")
+    tight = replace(ASSIGNMENT, seconds_total=3.0, limits=replace(ASSIGNMENT.limits, seconds_per_test=2))
+    results = grade(tight, tmp_path)
+    assert len(results.tests) == len(ASSIGNMENT.checks())
+    spent = [t for t in results.tests if "time budget" in t.output]
+    assert spent and all(t.score == 0 for t in spent)
+    assert "did not finish within what was left of the grade's time budget of 3 s" in " ".join(t.output for t in results.tests)
+
+
+def test_pytest_selection_grades_only_the_selected_checks(tmp_path):
+    shutil.copy(ASSIGNMENT.directory / "mlp.py", tmp_path / "mlp.py")
+    results = grade(ASSIGNMENT, tmp_path, pytest_args=["-k", "momentum"])
+    assert {t.extra_data["id"].split("::")[1] for t in results.tests} == \
+        {"linear_map_momentum", "momentum_matches_reference"}
