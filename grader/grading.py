@@ -46,7 +46,7 @@ class SubmissionContext:
 
     def __init__(self, assignment, workdir, prepared, sandbox, reference_process):
         self.workdir, self.prepared, self.sandbox = workdir, prepared, sandbox
-        self.student = StudentCode(sandbox)
+        self.student = StudentCode(sandbox, prepared.notebooks)
         self.reference = ReferenceCode(assignment.directory)
         self.reference_process = reference_process
         self.sources = read_sources(workdir, assignment.files)

@@ -12,12 +12,15 @@ Remote handles; the reference's side is imported into the grader itself.
 """
 import importlib
 import importlib.util
+import re
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from grader.sandbox import wire
+from grader.sandbox.runner import StudentError
 
 # solutions/ID/worker/ is importable under this name in the student's worker.
 WORKER_PACKAGE = "assignment_worker"
@@ -68,10 +71,14 @@ class Remote:
 class StudentCode:
     """The submission, as seen through a Sandbox."""
 
-    def __init__(self, sandbox):
+    def __init__(self, sandbox, notebooks=None):
         self.sandbox = sandbox
         self._imported = {}  # not `modules`: a submitted file may be modules.py
         self.import_failures = {}
+        # {file: (notebook, [(first line, cell number)])}: errors in code taken from a
+        # notebook are placed in its cells, where the student wrote them
+        self._cells = {name: (notebook, cell_starts(sandbox.workdir, name)) for name, notebook in
+                       (notebooks or {}).items()}
 
     def __getattr__(self, module):
         if module.startswith("_"):
@@ -133,7 +140,13 @@ class StudentCode:
         return wire.encode(value)
 
     def _ask(self, label, message):
-        value = self.sandbox.request(label, message)
+        try:
+            value = self.sandbox.request(label, message)
+        except StudentError as problem:
+            where = in_cells(problem.error.get("where", ""), self._cells)
+            if where == problem.error.get("where", ""):
+                raise
+            raise StudentError(problem.label, {**problem.error, "where": where}) from None
         return self._wrap(value, label)
 
     def _wrap(self, value, label):
@@ -147,6 +160,32 @@ class StudentCode:
         if isinstance(value, dict):
             return {k: self._wrap(v, label) for k, v in value.items()}
         return value
+
+
+CELL_MARK = re.compile(r"^# ---- notebook cell (\d+) ----$")
+PLACE = re.compile(r"^(?P<file>[^ ]+\.py) line (?P<line>\d+)")
+
+
+def cell_starts(workdir, name):
+    """[(line number of a cell's first line, cell number)] of a file made from a notebook."""
+    try:
+        lines = (Path(workdir) / name).read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    return [(number + 1, int(m[1])) for number, line in enumerate(lines, start=1) if (m := CELL_MARK.match(line))]
+
+
+def in_cells(where, cells):
+    """"modules.py line 74, in forward" -> "modules.ipynb cell 5, line 3, in forward" for notebook code."""
+    found = PLACE.match(where)
+    if not found or found["file"] not in cells:
+        return where
+    notebook, starts = cells[found["file"]]
+    line = int(found["line"])
+    first, cell = max(((s, c) for s, c in starts if s <= line), default=(None, None))
+    if cell is None:
+        return where
+    return f"{notebook} cell {cell}, line {line - first + 1}" + where[found.end():]
 
 
 class ReferenceCode:

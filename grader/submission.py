@@ -58,6 +58,7 @@ class PreparedSubmission:
     present: list[str]     # expected file names found (after notebook conversion)
     missing: list[str]     # expected file names not found
     notes: list[str] = field(default_factory=list)  # one-line notes for the student
+    notebooks: dict[str, str] = field(default_factory=dict)  # {file: the notebook it was made from}
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,11 @@ def prepare_submission(source: Path, workdir: Path,
         _check_caps(label, plan)
         _copy_all(label, plan, workdir)
     origins = {dest: entry.name for dest, entry in plan.items()}
-    for expected in expected_files:
-        _maybe_convert_notebook(workdir, expected, origins, notes)
+    notebooks = {expected: notebook for expected in expected_files
+                 if (notebook := _maybe_convert_notebook(workdir, expected, origins, notes))}
     present = [e for e in expected_files if (workdir / e).is_file()]
     missing = [e for e in expected_files if e not in present]
-    return PreparedSubmission(workdir, present, missing, notes + skips.notes())
+    return PreparedSubmission(workdir, present, missing, notes + skips.notes(), notebooks)
 
 
 # ---------------------------------------------------------------- listing ---
@@ -355,6 +356,18 @@ def _relocate(name: str, entries: list[_Entry], plan: dict, notes: list[str]) ->
         return
     found = _candidates(entries, name)
     if not found:
+        found = _near_misses(entries, name, plan)
+        if len(found) != 1:
+            if len(found) > 1:
+                notes.append(f"missing {_show(name)}: {', '.join(_show(e.name) for e in found[:5])} could each "
+                             "be it; rename the one to grade")
+            return
+        chosen = found[0]
+        dest = variants[0] if not chosen.parts[-1].lower().endswith(".ipynb") else variants[-1]
+        for key in [k for k, e in plan.items() if e is chosen]:
+            del plan[key]  # copied once, under the expected name
+        plan[dest] = chosen
+        notes.append(f"graded {_show(chosen.name)} as {_show('/'.join(dest))}, the name the assignment expects")
         return
     chosen = found[0]
     dest = next(v for v in variants if v[-1] == chosen.parts[-1])
@@ -366,6 +379,30 @@ def _relocate(name: str, entries: list[_Entry], plan: dict, notes: list[str]) ->
     for sibling in entries:
         if sibling.parts[:-1] == chosen.parts[:-1] and sibling.parts[-1].endswith(".py"):
             plan.setdefault(dest[:-1] + (sibling.parts[-1],), sibling)
+
+
+# What browsers and students do to a file's name: "answers (1).py", "Answers.py",
+# "sign-network.py", "mlp_final.py", "Copy of modules.ipynb".
+_COPY_MARK = re.compile(r"\s*\(\d+\)$|^copy of\s+|\s*-\s*copy$")
+_SUFFIX_WORDS = re.compile(r"[_]+(final|v\d+|\d+|copy|new|done|submission|solution|solved|completed?)$")
+
+
+def _stem_key(filename: str) -> tuple[str, str]:
+    """("answers", ".py") for "Answers (1).py": the name a student meant, and its suffix."""
+    stem, suffix = os.path.splitext(filename)
+    stem = _COPY_MARK.sub("", stem.strip().lower())
+    stem = re.sub(r"[\s\-.]+", "_", stem)
+    while (shorter := _SUFFIX_WORDS.sub("", stem)) != stem and shorter:
+        stem = shorter
+    return stem.strip("_"), suffix.lower()
+
+
+def _near_misses(entries: list[_Entry], name: str, plan: dict) -> list[_Entry]:
+    """Files whose names are a near miss of the expected `name` (or of its notebook), not yet used."""
+    wanted = {_stem_key(v[-1]) for v in _variants(name)}
+    used = {id(e) for dest, e in plan.items() if dest[-1] != e.parts[-1]}  # already standing in for another
+    return [e for e in entries if id(e) not in used and _stem_key(e.parts[-1]) in wanted
+            and e.parts[-1] not in {v[-1] for v in _variants(name)}]
 
 
 def _keep(plan: dict, entries: list[_Entry], expected: list[str],
@@ -384,12 +421,8 @@ def _keep(plan: dict, entries: list[_Entry], expected: list[str],
             continue
         kept[dest] = entry
         folders.update(dest[:i] for i in range(1, len(dest)))
-    # A .py next to its notebook wins; the notebook is then not needed.
-    for x in expected:
-        py, *nb = _variants(x)
-        if nb and py in kept and nb[0] in kept:
-            notes.append(f"found both {_show(x)} and {_show(nb[0][-1])}; graded {_show(x)}")
-            del kept[nb[0]]
+    # A .py next to its notebook: both are copied, and the one that holds work is graded
+    # (_maybe_convert_notebook), since a handout ships a stub of each.
     used = {id(e) for e in kept.values()}
     for entry in entries:
         if id(entry) not in used:
@@ -476,21 +509,41 @@ def _unreadable(label: str, entry: _Entry, exc: BaseException) -> SubmissionErro
 # -------------------------------------------------------------- notebooks ---
 
 def _maybe_convert_notebook(workdir: Path, expected: str,
-                            origins: dict[tuple[str, ...], str], notes: list[str]) -> None:
+                            origins: dict[tuple[str, ...], str], notes: list[str]) -> str | None:
+    """Make `expected` from its notebook where that is the one to grade; the notebook's name if so."""
     variants = _variants(expected)
-    if len(variants) < 2 or (workdir / expected).exists():
+    if len(variants) < 2:
         return
-    nb_path = workdir.joinpath(*variants[1])
+    nb_path, py_path = workdir.joinpath(*variants[1]), workdir / expected
     if not nb_path.is_file():
         return
     shown = _show(origins.get(variants[1], variants[1][-1]))
     try:
         code, n_cells, details = _notebook_to_python(nb_path.read_bytes())
     except Exception as exc:  # nbformat raises many kinds on hostile input
+        if py_path.exists():
+            notes.append(f"found both {_show(expected)} and {shown}; graded {_show(expected)} "
+                         f"({shown} is not a notebook: {_one_line(exc)})")
+            nb_path.unlink()
+            return
         raise SubmissionError(f"{shown} is not a notebook: {_one_line(exc)}") from None
-    (workdir / expected).write_text(code, encoding="utf-8")
+    nb_path.unlink()  # graded through the .py from here on, whichever it is
+    if py_path.exists():
+        py_left, nb_left = _stubs_left(py_path.read_text(errors="replace")), _stubs_left(code)
+        if nb_left >= py_left:
+            notes.append(f"found both {_show(expected)} and {shown}; graded {_show(expected)}")
+            return None
+        notes.append(f"found both {_show(expected)} and {shown}; graded {shown}, which holds the work "
+                     f"({_show(expected)} still raises NotImplementedError in {py_left} place(s))")
+    py_path.write_text(code, encoding="utf-8")
     extra = f"; {'; '.join(details)}" if details else ""
     notes.append(f"{_show(expected)} was taken from {shown} ({n_cells} code cells){extra}")
+    return shown
+
+
+def _stubs_left(source: str) -> int:
+    """How many `raise NotImplementedError` a source still holds: the handout's stubs hold one per task."""
+    return len(re.findall(r"^\s*raise\s+NotImplementedError\b", source, re.M))
 
 
 def _notebook_to_python(raw: bytes) -> tuple[str, int, list[str]]:
@@ -510,12 +563,12 @@ def _notebook_to_python(raw: bytes) -> tuple[str, int, list[str]]:
         text, n_removed = _cell_to_python(src.replace("\x00", ""))
         removed += n_removed
         if text is None:
-            left_out.append(str(number))
+            left_out.append(f"{number} ({_syntax_error(src)})")
             text = "# [grader] left out: not valid Python\n"
         chunks.append(f"# ---- notebook cell {number} ----\n{text}")
     details = [f"removed {removed} IPython line(s)"] if removed else []
     if left_out:
-        details.append(f"left out cell(s) {', '.join(left_out)} (not valid Python)")
+        details.append(f"left out cell(s) not valid Python: {'; '.join(left_out)}")
     return "\n\n".join(chunks) + "\n", len(code_cells), details
 
 
@@ -550,6 +603,17 @@ def _strip_magics(src: str) -> tuple[str, int]:
         else:
             out.append(line)
     return "\n".join(out) + "\n", removed
+
+
+def _syntax_error(src: str) -> str:
+    """What is wrong with a cell that does not compile, and where in the cell."""
+    try:
+        compile(_strip_magics(src)[0], "<cell>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return f"line {exc.lineno} of the cell: {_show(exc.msg, 80)}"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return _one_line(exc)
+    return "not valid Python"
 
 
 def _compiles(src: str) -> bool:

@@ -49,3 +49,16 @@ def test_pytest_selection_grades_only_the_selected_checks(tmp_path):
     results = grade(ASSIGNMENT, tmp_path, pytest_args=["-k", "momentum"])
     assert {t.extra_data["id"].split("::")[1] for t in results.tests} == \
         {"linear_map_momentum", "momentum_matches_reference"}
+
+
+def test_an_error_in_a_notebook_names_its_cell_and_line(tmp_path):
+    from grader.notebook import notebook_text, stub_notebook
+    source = (ASSIGNMENT.directory / "mlp.py").read_text()
+    broken = source.replace("return grad_wrt_out @ self.W", "return grad_wrt_out @ self.W + undefined_name")
+    assert broken != source
+    (tmp_path / "mlp.ipynb").write_text(notebook_text(stub_notebook(broken, {})))
+    shutil.copy(ASSIGNMENT.directory / "answers.py", tmp_path / "answers.py")
+    results = grade(ASSIGNMENT, tmp_path, pytest_args=["-k", "linear_map_input_gradient"])
+    (only,) = results.tests
+    assert "NameError: name 'undefined_name' is not defined (mlp.ipynb cell " in only.output, only.output
+    assert "mlp.py line" not in only.output
