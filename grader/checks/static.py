@@ -3,9 +3,11 @@ import ast
 
 
 def imported_modules(source):
-    """{top-level module name: first line} for every import, and for ways around import statements."""
+    """{top-level module name: first line} for every import, and for ways around import statements,
+    in the code an import runs: what stands under `if __name__ == "__main__":` (training or
+    plotting a homework asks for) is left out."""
     found = {}
-    for node in ast.walk(ast.parse(source)):
+    for node in imported_code(ast.parse(source)):
         if isinstance(node, ast.Import):
             names = [alias.name.split(".")[0] for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -19,6 +21,23 @@ def imported_modules(source):
         for name in names:
             found[name] = min(found.get(name, node.lineno), node.lineno)
     return found
+
+
+def imported_code(module):
+    """Every node of `module` but those under a top-level `if __name__ == "__main__":`."""
+    for top in module.body:
+        if isinstance(top, ast.If) and _is_main_guard(top.test):
+            yield top.test
+            for other in top.orelse:
+                yield from ast.walk(other)
+            continue
+        yield from ast.walk(top)
+
+
+def _is_main_guard(test):
+    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__" \
+        and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant) \
+        and test.comparators[0].value == "__main__"
 
 
 def _calls_importer(func):

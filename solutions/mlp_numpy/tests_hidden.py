@@ -3,10 +3,12 @@
 These never leave the grader. Reference values come from the reference solution
 run in the grader's own process, on the same inputs and the same random seeds.
 """
+import contextlib
+
 import numpy as np
 
 from grader.checks import (as_array, best_time, check, expect, expect_close, expect_fast, expect_filled_in,
-                           expect_near_estimate, sibling)
+                           expect_near_estimate, counted_elsewhere, show, sibling)
 
 public = sibling(__file__, "tests_public")
 
@@ -119,16 +121,21 @@ def dropout_rate(student):
 
 @check(points=1, part="Loss")
 def softmax_is_stable(student):
-    """SoftmaxCrossEntropyLoss is finite and right for logits of size 1e3"""
+    """SoftmaxCrossEntropyLoss is finite and right for logits near +-1e3 (no overflow in exp)"""
     rng = np.random.default_rng(106)
-    logits = rng.standard_normal((5, 4)) * 1e3
+    # Large logits whose softmax is well-conditioned (no probability near 0): exp overflows
+    # without the shift, while a shifted softmax with log(p + eps) is as right as any.
+    logits = np.array([1e3, -1e3, 1e3, -1e3, 7e2])[:, None] + rng.standard_normal((5, 4))
     labels = public.one_hot(4, 5, rng)
     loss = student.mlp.SoftmaxCrossEntropyLoss()
-    where = "SoftmaxCrossEntropyLoss on logits of size 1e3 (subtract the row maximum before exp)"
-    expect_close(loss.forward(logits, labels), public.mean_cross_entropy(logits, labels), f"{where}: forward")
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probs = shifted / shifted.sum(axis=1, keepdims=True)
-    expect_close(loss.backward(), (probs - labels) / 5, f"{where}: backward")
+    where = "SoftmaxCrossEntropyLoss on logits near +-1e3"
+    for name, got, expected in (("forward", lambda: loss.forward(logits, labels),
+                                 public.mean_cross_entropy(logits, labels)),
+                                ("backward", loss.backward, (public.softmax(logits) - labels) / 5)):
+        value = as_array(got(), f"{where}: {name}")
+        expect(np.isfinite(value).all(), f"{where}: {name}: expected finite numbers, got {show(value)}: "
+               "exp overflows there; subtract each row's maximum before exp")
+        expect_close(value, expected, f"{where}: {name}")
 
 
 @check(points=1, part="Loss")
@@ -252,10 +259,12 @@ def timed_training(impl, batch, sizes, times):
     model.zerograd()
     seconds = best_time(lambda: impl.seconds(model.forward, x, True, times=times)
                         + impl.seconds(model.backward, upstream, times=times))
-    before = [as_array(W, "getWs()") for W in model.getWs()]
-    model.step()
-    after = [as_array(W, "getWs()") for W in model.getWs()]
-    moved = all(a.shape == b.shape and np.abs(a - b).max() > 0 for a, b in zip(after, before))
+    moved = True  # a getWs or step that fails loses its own checks: a speed check judges speed
+    with counted_elsewhere(), contextlib.suppress(TypeError, ValueError):
+        before = [np.asarray(W, dtype=float) for W in model.getWs()]
+        model.step()
+        after = [np.asarray(W, dtype=float) for W in model.getWs()]
+        moved = all(a.shape == b.shape and np.abs(a - b).max() > 0 for a, b in zip(after, before))
     return seconds, moved
 
 

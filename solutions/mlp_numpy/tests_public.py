@@ -27,6 +27,12 @@ def mlp_forward(Ws, bs, x):
     return x @ Ws[-1].T + bs[-1]
 
 
+def softmax(logits):
+    """Row-wise softmax of (batch, classes)."""
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
 def mean_cross_entropy(logits, labels):
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
@@ -70,8 +76,10 @@ def expect_mlp_gradients(model, sizes, name, rng):
 
         def loss_b(b, i=i):
             return np.sum(upstream * mlp_forward(Ws, bs[:i] + [b] + bs[i + 1:], x))
-        expect_gradient(grad_Ws[i], loss_W, Ws[i], f"{name} gradient of W{i + 1}")
-        expect_gradient(grad_bs[i], loss_b, bs[i], f"{name} gradient of b{i + 1}")
+        read = " (read as the change of getWs()/getbs() in step() with lr=1, alpha=0: pass lr and alpha " \
+               "on to your LinearMaps)"
+        expect_gradient(grad_Ws[i], loss_W, Ws[i], f"{name} gradient of W{i + 1}{read}")
+        expect_gradient(grad_bs[i], loss_b, bs[i], f"{name} gradient of b{i + 1}{read}")
 
 
 def linear_map(impl, W, b, alpha=0.0, lr=1.0):

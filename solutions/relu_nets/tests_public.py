@@ -24,7 +24,7 @@ import numpy as np
 from grader.checks import (as_array, check, counted_elsewhere, expect, expect_close, expect_form,
                            expect_gradient, expect_kind, hinted, named, worker_module)
 from grader.checks.truth_table import (Rule, as_weight_list, corners, evaluate, expect_architecture,
-                                       expect_decision, grid)
+                                       expect_decision, grid, near_axes)
 
 training = worker_module(__file__, "training")  # runs in your worker too: the training loops of the checks
 
@@ -217,6 +217,8 @@ XOR = Rule("x1 < 0 < x2 or x2 < 0 < x1",
            lambda X: ((X[:, 0] < 0) & (X[:, 1] > 0)) | ((X[:, 0] > 0) & (X[:, 1] < 0)))
 NAND = Rule("not (x1 = 1 and x2 = 1)", lambda X: ~((X[:, 0] == 1) & (X[:, 1] == 1)))
 SIMPLE_POINTS = np.vstack([corners(), grid()])
+# A first look at what the hidden checks try: points just off the lines x1 = 0 and x2 = 0.
+NEAR_POINTS = near_axes(along=(-1.0, -0.01, 0.01, 1.0), distances=np.array([1e-4, 1e-2]))
 
 
 def gate(student, name):
@@ -235,6 +237,12 @@ def or_simple_points(student):
     expect_decision(gate(student, "or_gate"), OR, SIMPLE_POINTS, "or_gate()")
 
 
+@check(points=0, part="Q7a OR")
+def or_near_the_lines(student):
+    """or_gate is right 1e-4 and 1e-2 off the lines x1 = 0 and x2 = 0 (0 points: a first look)"""
+    expect_decision(gate(student, "or_gate"), OR, NEAR_POINTS, "or_gate()")
+
+
 @check(points=0.5, part="Q7b XOR")
 def xor_architecture(student):
     """xor_gate has at most 3 layers, hidden widths at most 4, inputs (x1, x2) and one output"""
@@ -245,6 +253,12 @@ def xor_architecture(student):
 def xor_simple_points(student):
     """xor_gate: f(x) > 0 iff x1, x2 have opposite signs, on {0, 1}^2 and a grid of [-2, 2]^2"""
     expect_decision(gate(student, "xor_gate"), XOR, SIMPLE_POINTS, "xor_gate()")
+
+
+@check(points=0, part="Q7b XOR")
+def xor_near_the_lines(student):
+    """xor_gate is right 1e-4 and 1e-2 off the lines x1 = 0 and x2 = 0 (0 points: a first look)"""
+    expect_decision(gate(student, "xor_gate"), XOR, NEAR_POINTS, "xor_gate()")
 
 
 @check(points=0, part="Q7c NAND bonus")
@@ -278,6 +292,22 @@ def loss_value(student):
     got = as_array(student.backprop.loss(W, x), "loss(W, x) for d = 5")
     expect(got.size == 1, f"loss(W, x) for d = 5: expected one number, got shape {got.shape}")
     expect_close(got.reshape(()), loss(W, x), "loss(W, x) for d = 5")
+
+
+def closed_form(W, x):
+    """The homework's v (x) u + diag(step(y)) (I + W^T) v (x) x with step(0) = 1."""
+    y = W @ x
+    u = relu(y)
+    v = u + W @ u
+    return np.outer(v, u) + np.outer((y >= 0) * (v + W.T @ v), x)
+
+
+@check(points=0, part="Q8 backprop")
+def grad_w_step_at_zero_first_look(student):
+    """grad_W uses the homework's step(0) = 1 where (W x)_k is exactly 0 (0 points: a first look)"""
+    W, x = np.array([[1.0, -1.0], [0.5, 1.0]]), np.array([2.0, 2.0])  # (W x)[0] = 0 exactly
+    expect_close(student.backprop.grad_W(W, x), closed_form(W, x),
+                 "grad_W(W, x) with (W x)[0] = 0 exactly (row 0 of the gradient needs step(0) = 1)")
 
 
 @check(points=1, part="Q8 backprop")
@@ -485,11 +515,14 @@ def training_run(impl, what, **settings):
         return impl.worker("training").run_training(modules, **settings)
 
 
+ACCURACY_ATOL = 1e-6  # an accuracy returned as a float32 tensor (correct / count) rounds at 6e-8
+
+
 def expect_same_run(got, expected, where, params=True):
     for epoch, (g, e) in enumerate(zip(got["history"], expected["history"]), start=1):
         expect_close(g[0], e[0], f"{where}: the mean loss train_epoch returned for epoch {epoch}", RTOL, ATOL)
         expect_close(g[1], e[1], f"{where}: the accuracy train_epoch returned for epoch {epoch} "
-                     "(a fraction in [0, 1], from each batch's logits before its step)", 0, 1e-9)
+                     "(a fraction in [0, 1], from each batch's logits before its step)", 0, ACCURACY_ATOL)
     if params:
         for number, (g, e) in enumerate(zip(got["params"], expected["params"])):
             name = f"{'W' if number % 2 == 0 else 'b'}{number // 2 + 1}"
@@ -525,7 +558,7 @@ def evaluate_loss_and_accuracy(student):
     where = "evaluate(model, loss_fn, loader) on 24 samples in batches of 8"
     expect_close(got["evaluation"][0], expected["evaluation"][0], f"{where}: the mean loss", RTOL, ATOL)
     expect_close(got["evaluation"][1], expected["evaluation"][1], f"{where}: the accuracy (a fraction in [0, 1])",
-                 0, 1e-9)
+                 0, ACCURACY_ATOL)
     for number, (g, e) in enumerate(zip(got["params"], expected["params"])):
         expect_close(g, e, f"{where}: parameter {number + 1} changed; evaluate must not train", 0, 0)
 
@@ -598,6 +631,17 @@ def cifar_items(impl, train_indices, val_indices, draws, seed):
     return folder.draw_items(train_set, train_indices, draws), folder.draw_items(val_set, val_indices, 2)
 
 
+def item_images(images, where, reads):
+    """The images of data set items read `reads` = (items, draws) times, each (3, 32, 32); a wrong
+    shape is reported for one item, as the student's code made it."""
+    array = as_array(images, where)
+    item = array.shape[len(reads):]
+    expect(array.shape[:len(reads)] == tuple(reads) and item == (3, 32, 32),
+           f"{where}: expected each item's image a tensor of shape (3, 32, 32), got shape {item} "
+           "(use transforms.ToTensor() on the 32x32 RGB images)")
+    return array
+
+
 def as_chw(image):
     """uint8 (32, 32, 3) -> float (3, 32, 32) in [0, 1], what ToTensor gives."""
     return image.transpose(2, 0, 1).astype(np.float64) / 255
@@ -605,8 +649,7 @@ def as_chw(image):
 
 def channel_affine(got, originals, where):
     """Per-channel (scale, shift) with got = scale * ToTensor(image) + shift: ToTensor, maybe Normalize."""
-    shape = (len(originals), 3, 32, 32)
-    got = as_array(got, f"{where} (each item a tensor of shape (3, 32, 32): use transforms.ToTensor())", shape)
+    got = item_images(got, where, (len(originals),))
     x = np.stack([as_chw(o) for o in originals])
     scales, shifts = [], []
     for c in range(3):
@@ -653,7 +696,7 @@ def augmentation_report(student, train_indices, draws, seed):
     expect(np.abs(val_images[:, 0] - val_images[:, 1]).max() <= 1e-9,
            "val_set[i] changed between two reads: the validation set must have no random transform")
     scale, shift = channel_affine(val_images[:, 0], contents["test"][0], "val_set[i]")
-    train_images = as_array(train["images"], "train_set items", (len(train_indices), draws, 3, 32, 32))
+    train_images = item_images(train["images"], "train_set items", (len(train_indices), draws))
     offsets = []
     for index, reads in zip(train_indices, train_images):
         for read in reads:
