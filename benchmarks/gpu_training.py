@@ -4,10 +4,12 @@
     python benchmarks/gpu_training.py --device cpu    # the same on the CPU; prints only (benchmarks/run.py uses it)
 
 Needs only torch, numpy and scikit-learn: no install of this repository and no sandbox. It
-imports grader/training.py through the repository root put first on sys.path, and the
-reference solutions/relu_nets/modules.py by its path. It runs the same code path as the
-checks `train_on_digits` (public) and `training_loop_learns_digits` (hidden):
-grader.training.run_training(modules, ...) with the settings of DIGITS in
+imports solutions/relu_nets/worker/training.py (the module the checks load with
+grader.checks.worker_module) and the reference solutions/relu_nets/modules.py by their
+paths, with the repository root put first on sys.path for the grader.datasets that
+training.py reads the digits with. It runs the same code path as the checks
+`train_on_digits` (public) and `training_loop_learns_digits` (hidden):
+training.run_training(modules, ...) with the settings of DIGITS in
 solutions/relu_nets/tests_public.py (read from that file, not imported, so the grader's
 check framework is not needed), dtype float32, the grader's initial weights and shuffle seed.
 `seconds` is the time run_training reports for the train_epoch calls (what the check holds
@@ -41,9 +43,8 @@ def digits_settings():
     raise SystemExit("DIGITS not found in solutions/relu_nets/tests_public.py")
 
 
-def load_reference_modules():
-    spec = importlib.util.spec_from_file_location("relu_nets_reference_modules",
-                                                  ROOT / "solutions/relu_nets/modules.py")
+def load(path, name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -64,10 +65,10 @@ def main():
               file=sys.stderr)
         sys.exit(2)
     sys.path.insert(0, str(ROOT))
-    from grader import training
+    training = load("solutions/relu_nets/worker/training.py", "relu_nets_worker_training")
 
     digits = digits_settings()
-    modules = load_reference_modules()
+    modules = load("solutions/relu_nets/modules.py", "relu_nets_reference_modules")
     train_x, train_y, test_x, test_y = training.digits_data(digits["seed"])
     settings = dict(weights=training.initial_weights(digits["sizes"], digits["seed"]), train_x=train_x,
                     train_y=train_y, lr=digits["lr"], batch_size=digits["batch_size"], epochs=digits["epochs"],

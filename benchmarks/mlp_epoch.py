@@ -6,8 +6,8 @@
 One process, one library. The data are synthetic but shaped like the
 homework's Omniglot set: 6660 x 11025 float64 inputs in [0, 1), 12 classes.
 An epoch is one pass of minibatch SGD, batch 64, in a fresh random order,
-exactly as grader/experiments/mlp_numpy.py trains (the evaluation passes are
-not timed). The variants of one process take turns epoch by epoch, so a
+exactly as solutions/mlp_numpy/experiments.py trains (the evaluation passes
+are not timed). The variants of one process take turns epoch by epoch, so a
 slow moment of a shared machine hits them alike. BLAS threads come from the
 environment (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS), set by
 the caller before numpy is imported; PyTorch gets torch.set_num_threads of

@@ -1,8 +1,10 @@
-"""Benchmarks of the grader and of the mlp_numpy reference; prints a markdown table, writes results.md.
+"""Benchmarks of the grader and of the course's references; prints a markdown table, writes results.md.
 
-    benchmarks/run.sh                      # everything, about 2 minutes on 2 cores
-    benchmarks/run.sh --quick              # one round, one thread count, 20-batch epochs
-    benchmarks/run.sh --only grade,memory  # some sections: grade, memory, sandbox, epoch, relu, relu_memory, gpu
+    benchmarks/run.sh                      # everything, about 15 minutes on 2 cores (the hang grade 5 of them)
+    benchmarks/run.sh --quick              # one round, one thread count, 20-batch epochs, 1 grade per
+                                           #   assignment in 10: about 10 minutes
+    benchmarks/run.sh --only grade,memory  # some sections: grade, memory, sandbox, pytest, epoch, relu,
+                                           #   relu_memory, gpu, hang, assignments
     benchmarks/run.sh --threads 1,2        # epochs with 1 and with 2 BLAS threads
 
 1. grade: seconds of `grader grade mlp_numpy solutions/mlp_numpy` as a subprocess, best of 3,
@@ -10,25 +12,36 @@
 2. memory: the peak, over one grade, of the memory of all its processes together (grader,
    launchers, workers), polled every 10 ms through /proc: the sum of PSS (shared pages such
    as numpy's libraries split between the processes that map them) and of RSS.
-3. sandbox: grading.run_checks' time with the `student` fixture sandboxed (the normal grade)
-   over its time with `student` bound in-process to the same files (benchmarks/check_time.py),
-   best of 3 each, fresh processes taking turns.
+3. sandbox: the checks' time (grading.run_pytest) with the `student` fixture sandboxed (the
+   normal grade) over their time with `student` bound in-process to the same files
+   (benchmarks/check_time.py), best of 3 each, fresh processes taking turns.
 4. epoch: one SGD epoch of the reference TwoLayerMLP [150, 150] and SingleLayerMLP 60 on
    6660 x 11025 float64 inputs, against the same network in PyTorch on the CPU
    (benchmarks/mlp_epoch.py), at the same BLAS thread count in both.
 5. relu: the relu_nets short training run alone on this CPU (the reference's modules.py through
-   grader.training.run_training, as the digits checks call it: benchmarks/gpu_training.py
-   --device cpu, best of 3 runs in one process), and `grader grade relu_nets solutions/relu_nets`
-   end to end, best of 3.
+   solutions/relu_nets/worker/training.py run_training, as the digits checks call it:
+   benchmarks/gpu_training.py --device cpu, best of 3 runs in one process), and
+   `grader grade relu_nets solutions/relu_nets` end to end, best of 3.
 6. relu_memory: the peak memory of all processes of one relu_nets grade, as in 2.
 7. gpu: the same training run on a GPU, read from benchmarks/gpu_training.json when it exists
    (written by `python benchmarks/gpu_training.py` on a GPU machine; nothing is run here).
+8. pytest: what pytest adds to one mlp_numpy grade: the whole grading.grade (checks under
+   pytest) over the same checks called directly, without pytest, with the same sandboxed
+   fixtures (check_time.py sandbox / direct), best of 3 each, fresh processes taking turns.
+9. hang: one `grader grade relu_nets` of a submission that hangs in every function (the
+   handout assignments/relu_nets/ with every `raise NotImplementedError(...)` in a function
+   made `while True: pass`), against the assignment's budget seconds_total.
+10. assignments: grading time (best of 3, 1 with --quick) and peak memory (as in 2) of the
+   reference of every assignment of grader.assignments.all_ids(); one whose reference does
+   not grade full marks is skipped with a note.
 
 Every grade runs with its own sandbox uid (GRADER_SANDBOX_UID_BASE), so that a grade
 running beside it on the same machine, with the default uid, and this one never kill
 each other's workers.
 """
 import argparse
+import ast
+import contextlib
 import datetime
 import importlib.metadata
 import json
@@ -36,10 +49,12 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -48,9 +63,13 @@ PYTHON = sys.executable
 BASELINE_REV = "460cd0e"  # the plain mlp.py reference as first committed
 FAIR_TORCH = "torch+input-grad"  # the PyTorch variant that does the reference's arithmetic
 GOALS = {"grade": 60.0, "grade_better": 20.0, "memory_mb": 700.0, "sandbox": 1.2, "epoch": 1.2,
-         "training_s": 30.0}  # training_s: TRAINING_BUDGET_S of solutions/relu_nets/tests_public.py
+         "training_s": 30.0,  # TRAINING_BUDGET_S of solutions/relu_nets/tests_public.py
+         "pytest": 1.10,  # a grade under pytest / the same checks called directly
+         "hang_margin_s": 60.0,  # a hanging submission's grade: at most seconds_total + this
+         "gradescope_s": 600.0}  # Gradescope's default timeout of an autograder run
 GPU_RESULTS = HERE / "gpu_training.json"
-SECTIONS = "grade,memory,sandbox,epoch,relu,relu_memory,gpu"
+SECTIONS = "grade,memory,sandbox,pytest,epoch,relu,relu_memory,gpu,hang,assignments"
+HANG_TIMEOUT_S = 900  # the hanging grade is killed after this (it would miss both goals)
 
 
 def parse():
@@ -69,10 +88,12 @@ def parse():
                         help="git revision of an mlp.py to time beside the current one ('' for none)")
     parser.add_argument("--uid-base", type=int, default=62000 + os.getpid() % 2000,
                         help="GRADER_SANDBOX_UID_BASE of every grade run here")
+    parser.add_argument("--grades", type=int, default=3, help="grades per assignment in section 10 (best counts)")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.batches = 1, args.batches or 20
+        args.grades = 1
         args.threads = args.threads.split(",")[0]
     args.only = set(args.only.split(","))
     unknown = args.only - set(SECTIONS.split(","))
@@ -218,26 +239,37 @@ def peak_memory(args, assignment="mlp_numpy"):
 # -- 3. sandbox overhead ----------------------------------------------------------------
 
 
-def sandbox_overhead(args):
-    runs = {"in-process": [], "sandbox": []}
-    for _ in range(3):
-        for mode in runs:
+def check_time_runs(args, modes, rounds=3):
+    """{mode: [check_time.py's JSON of each run]}, `rounds` fresh processes per mode taking turns."""
+    runs = {mode: [] for mode in modes}
+    for _ in range(rounds):
+        for mode in modes:
             done = subprocess.run([PYTHON, str(HERE / "check_time.py"), mode], cwd=ROOT,
                                   env=grade_environment(args), capture_output=True, text=True)
             if done.returncode != 0:
                 raise RuntimeError(f"check_time.py {mode} failed:\n{done.stderr}")
             runs[mode].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return runs
+
+
+def best_per_check(runs, modes):
+    """{check id: (best seconds in each of `modes`)}, over the checks every run timed."""
+    names = set.intersection(*(set(r["per_check"]) for mode in modes for r in runs[mode]))
+    return {name: tuple(min(r["per_check"][name] for r in runs[mode]) for mode in modes)
+            for name in runs[modes[0]][0]["per_check"] if name in names}
+
+
+def sandbox_overhead(args):
+    runs = check_time_runs(args, ("in-process", "sandbox"))
     best = {mode: min(found, key=lambda r: r["checks"]) for mode, found in runs.items()}
     for mode, found in runs.items():
         progress(f"sandbox overhead, {mode}: checks {fmt_list([r['checks'] for r in found])} s, "
                  f"score {best[mode]['score']:g}/{best[mode]['max_score']:g}")
-    per_check = {name: (min(r["per_check"][name] for r in runs["sandbox"]),
-                        min(r["per_check"][name] for r in runs["in-process"]))
-                 for name in best["sandbox"]["per_check"]}
     steady = {mode: min(r["steady"] for r in found) for mode, found in runs.items()}
     return {"best": best, "ratio": best["sandbox"]["checks"] / best["in-process"]["checks"],
             "steady": steady, "ratio_steady": steady["sandbox"] / steady["in-process"],
-            "per_check": per_check, "all": {m: [r["checks"] for r in f] for m, f in runs.items()}}
+            "per_check": best_per_check(runs, ("sandbox", "in-process")),
+            "all": {m: [r["checks"] for r in f] for m, f in runs.items()}}
 
 
 # -- 4. epochs --------------------------------------------------------------------------
@@ -331,6 +363,152 @@ def gpu_training_results():
     return found
 
 
+# -- 8. what pytest adds ----------------------------------------------------------------
+
+
+def pytest_overhead(args):
+    """One mlp_numpy grade under pytest against the same checks called directly (check_time.py)."""
+    runs = check_time_runs(args, ("sandbox", "direct"))
+    best = {mode: min(found, key=lambda r: r["grade"]) for mode, found in runs.items()}
+    for mode, found in runs.items():
+        progress(f"pytest overhead, {mode}: grade {fmt_list([r['grade'] for r in found])} s, "
+                 f"score {best[mode]['score']:g}/{best[mode]['max_score']:g}")
+    # pytest's own share of a grade: the grade less the time inside the check functions
+    outside = {mode: min(r["grade"] - sum(r["per_check"].values()) for r in found) for mode, found in runs.items()}
+    return {"best": best, "ratio": best["sandbox"]["grade"] / best["direct"]["grade"], "outside": outside,
+            "collect": min(r["collect"] for r in runs["direct"]),
+            "per_check": best_per_check(runs, ("sandbox", "direct")),
+            "all": {m: [r["grade"] for r in f] for m, f in runs.items()}}
+
+
+# -- 9. a submission that hangs everywhere ------------------------------------------------
+
+
+class HangEverywhere(ast.NodeVisitor):
+    """The (start, end) positions of every `raise NotImplementedError...` inside a function."""
+
+    def __init__(self):
+        self.spans, self.depth = [], 0
+
+    def visit_FunctionDef(self, node):
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Raise(self, node):
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        if self.depth and isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
+            self.spans.append(((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)))
+
+
+def hanging_source(text):
+    """`text` with every raise NotImplementedError(...) statement in a function (possibly spanning
+    lines) replaced by `while True: pass`; module-level code as it is. (new text, how many).
+
+    A raise that follows other code on its line becomes the same endless loop as an
+    expression, any(iter(int, 1)): a `while` cannot follow `if bad:` on one line."""
+    finder = HangEverywhere()
+    finder.visit(ast.parse(text))
+    lines = [line.encode() for line in text.splitlines(keepends=True)]  # ast's columns count bytes
+    for (line, col), (end_line, end_col) in sorted(finder.spans, reverse=True):
+        before = lines[line - 1][:col]
+        loop = b"while True: pass" if not before.strip() else b"any(iter(int, 1))"
+        lines[line - 1:end_line] = [before + loop + lines[end_line - 1][end_col:]]
+    new = b"".join(lines).decode()
+    ast.parse(new)
+    return new, len(finder.spans)
+
+
+def hanging_submission(folder, assignment="relu_nets"):
+    """The handout assignments/ID/ made to hang in every function; {file: statements replaced}."""
+    handout = ROOT / "assignments" / assignment
+    manifest = tomllib.loads((ROOT / "solutions" / assignment / "assignment.toml").read_text())
+    replaced = {}
+    for name in manifest["files"]:
+        text, replaced[name] = hanging_source((handout / name).read_text())
+        (Path(folder) / name).write_text(text)
+    return replaced, float(manifest.get("limits", {}).get("seconds_total", 600))
+
+
+def run_bounded(command, environment, timeout):
+    """(output, exit status or "killed") of `command`, stopped after `timeout` seconds: an
+    interrupt first (the grader then stops its workers), then a kill of every process it started."""
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+        return output, process.returncode
+    except subprocess.TimeoutExpired:
+        started = process_tree(process.pid)
+        process.send_signal(signal.SIGINT)
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            output = ""
+        for pid in reversed(started):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.wait()
+        return output, "killed"
+
+
+def hanging_grade(args, assignment="relu_nets"):
+    """One `grader grade` of the hanging submission, with its own sandbox uid base, timed."""
+    with tempfile.TemporaryDirectory() as folder:
+        submission = Path(folder) / "hangs"
+        submission.mkdir()
+        replaced, budget = hanging_submission(submission, assignment)
+        out = Path(folder) / "results.json"
+        command = grader_command(out, assignment)
+        command[command.index(f"solutions/{assignment}")] = str(submission)
+        # its own uids: the killed workers' uid is killed whole (runner.kill_all_of)
+        environment = {**os.environ, "GRADER_SANDBOX_UID_BASE": str(args.uid_base + 16)}
+        progress(f"hang: grading {assignment} that hangs in {sum(replaced.values())} functions "
+                 f"(budget {budget:g} s; this takes about that long)")
+        start = time.perf_counter()
+        output, code = run_bounded(command, environment, HANG_TIMEOUT_S)
+        seconds = time.perf_counter() - start
+        tests = json.loads(out.read_text()).get("tests", []) if out.exists() else []
+    found = {"seconds": seconds, "budget": budget, "replaced": replaced, "exit": code, "score": score_of(output),
+             "checks": len(tests), "timed_out": sum("did not finish within" in t.get("output", "") for t in tests),
+             "unrun": sum(t.get("output", "").startswith("not run:") for t in tests),
+             "passed": sum(t.get("status") == "passed" for t in tests)}
+    progress(f"hang: {seconds:.0f} s (budget {budget:g} s), exit {code}, {found['checks']} checks: "
+             f"{found['timed_out']} timed out, {found['unrun']} not run, {found['passed']} passed")
+    return found
+
+
+# -- 10. every assignment ------------------------------------------------------------------
+
+
+def every_assignment(args):
+    """{id: grading time and peak memory of its reference, or a note why it was skipped}."""
+    from grader.assignments import all_ids
+    found = {}
+    for assignment in all_ids():
+        try:
+            times, scores = [], set()
+            for _ in range(args.grades):
+                seconds, score = grade_once(args, assignment=assignment)
+                times.append(seconds)
+                scores.add(score)
+        except RuntimeError as failed:
+            found[assignment] = {"skipped": f"`grader grade` failed: {str(failed).strip().splitlines()[-1][:200]}"}
+            progress(f"assignment {assignment}: skipped, {found[assignment]['skipped']}")
+            continue
+        score = worst_score(scores)
+        if score.split("/")[0] != score.split("/")[-1]:
+            found[assignment] = {"skipped": f"its reference scored {score}, not full marks"}
+            progress(f"assignment {assignment}: skipped, {found[assignment]['skipped']}")
+            continue
+        found[assignment] = {"best": min(times), "all": times, "score": score,
+                             "memory": peak_memory(args, assignment)}
+        progress(f"assignment {assignment}: best {min(times):.2f} s of {fmt_list(times)}, score {score}")
+    return found
+
+
 # -- report -----------------------------------------------------------------------------
 
 
@@ -359,13 +537,13 @@ NET_NAMES = {"two": "TwoLayerMLP [150, 150]", "single": "SingleLayerMLP 60"}
 
 
 def report(args, info, results):
-    lines = ["# Benchmarks of the grader and the mlp_numpy and relu_nets references", "",
+    lines = ["# Benchmarks of the grader and the course's references", "",
              f"Machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable); "
              f"Python {info['python']}, numpy {info['numpy']}, torch {info['torch']}; {info['date']}. "
              f"Load average before / after: {info['load_before'][0]:.2f} / {info['load_after'][0]:.2f} "
              "(other work on a shared machine makes every time here longer, never shorter; "
              "best-of counts are used for that reason).",
-             "", "Run: `benchmarks/run.sh " + " ".join(sys.argv[1:]) + "`", "", *busy_warning(info, results), 
+             "", "Run: `benchmarks/run.sh " + " ".join(sys.argv[1:]) + "`", "", *busy_warning(info, results),
              "| # | Measure | Result | Goal | Met |", "|---|---|---|---|---|"]
     if "grade" in results:
         for name, r in results["grade"].items():
@@ -403,6 +581,7 @@ def report(args, info, results):
                          f"input), {threads} thread(s) | {b['reference']:.2f} s / {b['torch']:.2f} s = "
                          f"{e['ratio_plain']:.2f} | none | - |")
     lines += relu_rows(results)
+    lines += new_rows(results)
     lines += details(args, results)
     return "\n".join(lines) + "\n"
 
@@ -412,7 +591,7 @@ def relu_rows(results):
     if "relu" in results:
         run, grade = results["relu"]["training"], results["relu"]["grade"]
         lines.append(f"| 5 | relu_nets short training run alone on this CPU: the reference's modules.py through "
-                     f"grader.training.run_training as the digits checks call it, {run['epochs']} epochs of "
+                     f"solutions/relu_nets/worker/training.py run_training as the digits checks call it, {run['epochs']} epochs of "
                      f"train_epoch over {run['train_samples']} training samples (batches of {run['batch_size']}, "
                      f"a {'-'.join(map(str, run['sizes']))} MLP, float32, 1 torch thread), best of 3 "
                      f"(accuracy on the {run['test_samples']} held-out samples {run['accuracy']:.1%}; the whole "
@@ -444,6 +623,102 @@ def relu_rows(results):
                          f"torch {g.get('torch', '?')}, measured {g.get('date', '?')}, from "
                          f"benchmarks/{GPU_RESULTS.name}) | {g['seconds']:.3f} s "
                          f"| <= {GOALS['training_s']:g} s (the check's budget) | {met(g['seconds'] <= GOALS['training_s'])} |")
+    return lines
+
+
+def new_rows(results):
+    return pytest_rows(results) + hang_rows(results) + assignment_rows(results)
+
+
+def pytest_rows(results):
+    if "pytest" not in results:
+        return []
+    p = results["pytest"]
+    under, direct = p["best"]["sandbox"]["grade"], p["best"]["direct"]["grade"]
+    scores = {f"{r['score']:g}/{r['max_score']:g}" for r in p["best"].values()}
+    with_collect = under / (direct + p["collect"])
+    return [f"| 8 | What pytest adds to one mlp_numpy grade: the whole `grading.grade` (the checks under pytest) / "
+            f"the same checks called directly, without pytest, with the same sandboxed fixtures and deadlines "
+            f"(check_time.py direct: open_submission to the sandbox's stop), best of 3 "
+            f"(score {', '.join(sorted(scores))}) | {under:.2f} s / {direct:.2f} s = **{p['ratio']:.2f}** "
+            f"| <= {GOALS['pytest']:g} | {met(p['ratio'] <= GOALS['pytest'], worst_score(scores))} |",
+            f"| 8 | (information) the same, the direct loop charged with finding its checks too (a pytest "
+            f"--collect-only run, {p['collect']:.2f} s, which it does before its clock starts) | {under:.2f} s / "
+            f"{direct + p['collect']:.2f} s = {with_collect:.2f} | none | - |"]
+
+
+def hang_rows(results):
+    if "hang" not in results:
+        return []
+    h = results["hang"]
+    limit = h["budget"] + GOALS["hang_margin_s"]
+    ok = h["exit"] == 0 and h["seconds"] <= limit and h["seconds"] < GOALS["gradescope_s"]
+    outcome = (f"killed after {HANG_TIMEOUT_S} s" if h["exit"] == "killed" else
+               f"score {h['score']}; of {h['checks']} checks {h['timed_out']} timed out, {h['unrun']} not run "
+               f"(the budget was spent), {h['passed']} passed" + (f"; exit {h['exit']}" if h["exit"] else ""))
+    return [f"| 9 | `grader grade relu_nets` of a submission that hangs in every function (the handout "
+            f"assignments/relu_nets/ with its {sum(h['replaced'].values())} `raise NotImplementedError(...)` made "
+            f"`while True: pass`), once ({outcome}) | {h['seconds']:.0f} s | <= {h['budget']:g} + "
+            f"{GOALS['hang_margin_s']:g} = {limit:g} s (the budget seconds_total plus {GOALS['hang_margin_s']:g} s) "
+            f"and < {GOALS['gradescope_s']:g} s (Gradescope's default timeout) | {'yes' if ok else '**no**'} |"]
+
+
+def assignment_rows(results):
+    lines = []
+    for assignment, a in results.get("assignments", {}).items():
+        if "skipped" in a:
+            lines.append(f"| 10 | `grader grade` reference {assignment} end to end | skipped: {a['skipped']} "
+                         "| - | - |")
+            continue
+        m = a["memory"]
+        memory_goal = f"< {GOALS['memory_mb']:g} MB" if assignment == "mlp_numpy" else "information"
+        memory_ok = m["pss"] < GOALS["memory_mb"] if assignment == "mlp_numpy" else True
+        lines.append(f"| 10 | `grader grade` reference {assignment} end to end, all cores, best of {len(a['all'])} "
+                     f"(score {a['score']}); peak memory of all its processes together, sum of PSS (sum of RSS "
+                     f"then {m['rss_then']:.0f} MB, {m['most_processes']} processes at most) | {a['best']:.2f} s; "
+                     f"{m['pss']:.0f} MB | < {GOALS['grade']:g} s (better < {GOALS['grade_better']:g} s); "
+                     f"memory {memory_goal} | {met(a['best'] < GOALS['grade_better'] and memory_ok, m['score'])} |")
+    return lines
+
+
+def new_details(results):
+    lines = []
+    if "pytest" in results:
+        p = results["pytest"]
+        lines += ["", "## 8. What pytest adds to a grade", "",
+                  f"Whole-grade seconds, under pytest {fmt_list(p['all']['sandbox'])}, direct "
+                  f"{fmt_list(p['all']['direct'])}; the direct loop's collection beforehand (pytest "
+                  f"--collect-only, excluded from its grade) {p['collect']:.2f} s at best. Outside the check "
+                  f"functions (the grade less the sum of the checks' calls, best of 3): under pytest "
+                  f"{p['outside']['sandbox']:.2f} s, direct {p['outside']['direct']:.2f} s (preparing the "
+                  "submission, the results, the sandbox's stop; under pytest also its start-up, the "
+                  "collection and import of the check files, and its teardown).", "",
+                  "Checks that take longest under pytest against direct calls (best of 3 each, ms):", "",
+                  "| check | pytest | direct | difference |", "|---|---|---|---|"]
+        ranked = sorted(p["per_check"].items(), key=lambda kv: kv[1][0] - kv[1][1], reverse=True)
+        for name, (under, direct) in ranked[:8]:
+            lines.append(f"| {name} | {under * 1000:.1f} | {direct * 1000:.1f} | {(under - direct) * 1000:+.1f} |")
+    if "hang" in results:
+        h = results["hang"]
+        lines += ["", "## 9. A submission that hangs in every function", "",
+                  "Made from the handout assignments/relu_nets/ (module-level code as it is): "
+                  + ", ".join(f"{name} {count} statement(s)" for name, count in h["replaced"].items())
+                  + f". One `grader grade` with GRADER_SANDBOX_UID_BASE of its own: {h['seconds']:.1f} s, exit "
+                  f"{h['exit']}, score {h['score']}; {h['checks']} checks in results.json, {h['timed_out']} "
+                  f"timed out, {h['unrun']} not run once the budget of {h['budget']:g} s was spent, "
+                  f"{h['passed']} passed, {h['checks'] - h['timed_out'] - h['unrun'] - h['passed']} failed without "
+                  "timing out."]
+    if "assignments" in results:
+        lines += ["", "## 10. Every assignment", ""]
+        for assignment, a in results["assignments"].items():
+            if "skipped" in a:
+                lines.append(f"- {assignment}: skipped, {a['skipped']}")
+                continue
+            m = a["memory"]
+            kinds = ", ".join(f"{n} {k}{'s' if n > 1 else ''} {mb:.0f} MB"
+                              for k, (n, mb) in sorted(m["processes"].items()))
+            lines.append(f"- {assignment}: grades {fmt_list(a['all'])} s; peak sum of PSS {m['pss']:.0f} MB "
+                         f"({kinds}), largest sum of RSS {m['rss']:.0f} MB, over {m['samples']} samples")
     return lines
 
 
@@ -479,7 +754,7 @@ def details(args, results):
     if "sandbox" in results:
         s = results["sandbox"]
         lines += ["", "## 3. Sandbox overhead", "",
-                  f"run_checks seconds, in-process {fmt_list(s['all']['in-process'])}, "
+                  f"Checks' seconds (grading.run_pytest: pytest's collection and every check), in-process {fmt_list(s['all']['in-process'])}, "
                   f"sandboxed {fmt_list(s['all']['sandbox'])}. Whole grade() of the best runs: "
                   f"in-process {s['best']['in-process']['grade']:.2f} s, "
                   f"sandboxed {s['best']['sandbox']['grade']:.2f} s.", "",
@@ -497,7 +772,7 @@ def details(args, results):
         lines += ["", "## 4. Epochs, numpy reference vs PyTorch", "",
                   "Synthetic Omniglot-sized data: 6660 x 11025 float64 inputs in [0, 1), 12 classes; "
                   "momentum 0.4, dropout 0.2, lr 0.001, batch 64 in a fresh order each epoch, as "
-                  "grader/experiments/mlp_numpy.py trains (evaluation not timed). PyTorch: float64 "
+                  "solutions/mlp_numpy/experiments.py trains (evaluation not timed). PyTorch: float64 "
                   "nn.Linear + ReLU + Dropout, CrossEntropyLoss, SGD(momentum=0.4). Thread counts: "
                   "OPENBLAS/OMP/MKL_NUM_THREADS and torch.set_num_threads. `torch+input-grad` also "
                   "computes the gradient wrt the input, as the reference's backward must (its contract: "
@@ -538,6 +813,7 @@ def details(args, results):
                   f"sum of PSS at its peak {m['pss']:.0f} MB (sum of RSS then {m['rss_then']:.0f} MB); "
                   f"the largest sum of RSS seen {m['rss']:.0f} MB (`grader measure`, which sums RSS, stored "
                   "its own measurement in solutions/relu_nets/assignment.toml)."]
+    lines += new_details(results)
     return lines
 
 
@@ -560,6 +836,12 @@ def main():
         results["relu_memory"] = peak_memory(args, "relu_nets")
     if "gpu" in args.only:
         results["gpu"] = gpu_training_results()
+    if "pytest" in args.only:
+        results["pytest"] = pytest_overhead(args)
+    if "hang" in args.only:
+        results["hang"] = hanging_grade(args)
+    if "assignments" in args.only:
+        results["assignments"] = every_assignment(args)
     info["load_after"] = os.getloadavg()
     text = report(args, info, results)
     text += f"\nThe whole run took {time.perf_counter() - started:.0f} s.\n"
