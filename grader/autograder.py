@@ -3,7 +3,8 @@
 Gradescope unpacks the zip to /autograder/source and runs setup.sh there once,
 as root, to build its image; then, for each submission, run_autograder with
 the student's files in /autograder/submission, expecting
-/autograder/results/results.json. The zip holds this package, pyproject.toml,
+/autograder/results/results.json. The zip holds this package, pyproject.toml and
+MANIFEST.in (which puts the package's data files in the installed copy),
 solutions/ID/ (reference and tests, hidden ones included) and a README.md for
 the instructor (what to upload, which container to choose, from the numbers
 `grader measure ID --write` stored in assignment.toml), and nothing else.
@@ -18,8 +19,10 @@ from pathlib import Path
 
 from grader import paths
 
-# What grading needs; the rest of the project's dependencies (plots, data sets) serve experiments.
-BASE_REQUIREMENTS = ["numpy", "nbformat", "jinja2", "click", "tqdm"]
+# What grading needs is pyproject.toml's [project] dependencies (numpy, pytest, ...), plus the
+# extras' torch, torchvision and scikit-learn where the assignment's code needs them; the rest of the
+# extras (plots) serve experiments.
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 TORCH_PACKAGES = ["torch", "torchvision"]
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 # Imports that load scikit-learn's bundled digits (grader.datasets.embedded).
@@ -131,7 +134,8 @@ def build_autograder(assignment, dist=None):
         add_text(archive, "run_autograder", RUN_AUTOGRADER.format(id=assignment.id), executable=True)
         add_text(archive, "README.md", autograder_readme(assignment))
         package = Path(__file__).resolve().parent
-        add_file(archive, package.parent / "pyproject.toml", "pyproject.toml")
+        add_file(archive, PYPROJECT, "pyproject.toml")
+        add_file(archive, PYPROJECT.with_name("MANIFEST.in"), "MANIFEST.in")  # grader/checks/pytest.ini
         add_tree(archive, package, "grader")
         add_tree(archive, Path(assignment.directory), f"solutions/{assignment.id}")
     os.replace(temporary, target)
@@ -200,17 +204,23 @@ def setup_script(assignment):
 
 
 def requirements(assignment):
-    """What grading this assignment imports: BASE_REQUIREMENTS; torch and torchvision where its code
-    imports them, pinned to the release pyproject.toml allows; scikit-learn where its checks train on
-    the bundled digits. Other versions as pyproject.toml declares them."""
+    """What grading this assignment imports: pyproject.toml's [project] dependencies; torch and
+    torchvision where its code imports them, pinned to the release pyproject.toml allows; scikit-learn
+    where its checks train on the bundled digits. Other versions as pyproject.toml declares them.
+    (The handout's README names the extras that hold these: grader.distribution.extras_for.)"""
     imported = imported_packages(grading_sources(assignment))
-    names = BASE_REQUIREMENTS + [p for p in TORCH_PACKAGES if p in imported]
+    core, optional = declared_requirements()
+    names = [package_name(d) for d in core] + [p for p in TORCH_PACKAGES if p in imported]
     if "sklearn" in imported or any(name.startswith(DIGITS_USERS) for name in imported):
         names.append("scikit-learn")
-    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    declared = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
-    specs = {package_name(d): d.replace(" ", "") for d in declared}
+    specs = {package_name(d): d.replace(" ", "") for d in [*core, *(d for ds in optional.values() for d in ds)]}
     return [pinned(specs.get(name, name)) if name in TORCH_PACKAGES else specs.get(name, name) for name in names]
+
+
+def declared_requirements():
+    """pyproject.toml's ([project] dependencies, {extra: its dependencies})."""
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    return project["dependencies"], project.get("optional-dependencies", {})
 
 
 def pinned(spec):

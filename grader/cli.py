@@ -21,8 +21,18 @@ def load_assignment(assignment_id):
 
 
 @click.group()
-def main():
+@click.option("--course", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The course folder (solutions/, templates/). Default: the current folder or the nearest "
+                   "one above it that is a course, else GRADER_HOME, else this package's checkout.")
+def main(course):
     """Build handouts and grade submissions for the course."""
+    from grader import paths
+    if course is not None and not (course / "solutions").is_dir():
+        fail(f"--course {course}: not a course folder (it has no solutions/)")
+    chosen = paths.choose_course(course)
+    paths.use_course(chosen.root)
+    if chosen.note:
+        click.echo(chosen.note, err=True)
 
 
 @main.command("list")
@@ -109,15 +119,31 @@ def experiment(assignment_id, name, data_dir, device, epochs, out):
 @main.command()
 @click.argument("assignment_ids", nargs=-1)
 def build(assignment_ids):
-    """Write each student handout to assignments/ID/ and the Gradescope zip to dist/."""
+    """Write each student handout to assignments/ID/, and to dist/: ID-handout.zip (the handout and
+    the checker's wheel, what students get) and ID-autograder.zip (for Gradescope)."""
+    import tempfile
+    from grader import paths
     from grader.autograder import build_autograder
+    from grader.distribution import DistributionError, build_handout_zip, build_wheel
     from grader.handout import render_handout
-    for assignment_id in assignment_ids or assignments.all_ids():
-        assignment = load_assignment(assignment_id)
-        written = render_handout(assignment)
-        archive = build_autograder(assignment)
-        click.echo(f"{assignment_id}: handout of {len(written)} files in assignments/{assignment_id}/, "
-                   f"autograder {archive}")
+    if not (paths.PACKAGE_CHECKOUT / "pyproject.toml").is_file():
+        fail(f"building needs the grader's source checkout (pyproject.toml, grader/) for the students' wheel "
+             f"and the autograder; this grader runs from {paths.PACKAGE_CHECKOUT}: install it with pip install -e")
+    with tempfile.TemporaryDirectory(prefix="grader-build-") as scratch:
+        wheel = None  # built once, for every handout zip
+        for assignment_id in assignment_ids or assignments.all_ids():
+            assignment = load_assignment(assignment_id)
+            written = render_handout(assignment)
+            folder = paths.ASSIGNMENTS / assignment_id
+            try:
+                wheel = wheel or build_wheel(scratch)
+                handout = build_handout_zip(assignment, wheel=wheel,
+                                            files={p.relative_to(folder).as_posix(): p.read_bytes() for p in written})
+            except DistributionError as exc:
+                fail(str(exc))
+            archive = build_autograder(assignment)
+            click.echo(f"{assignment_id}: handout of {len(written)} files in {folder}/, for students {handout}, "
+                       f"autograder {archive}")
 
 
 @main.command()
@@ -157,24 +183,33 @@ def demo(assignment_id):
 @click.argument("assignment_id")
 @click.argument("submissions_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("grades.csv"),
-              show_default=True, help="the CSV; each student's results.json goes beside it in OUT.results/")
+              show_default=True,
+              help="The CSV, one row per student, in order of student. Each student's Gradescope results "
+                   "go to STUDENT.json in a folder beside it, named as OUT with '.results' for its extension "
+                   "(--out grades.csv: grades.results/STUDENT.json).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=min(4, os.cpu_count() or 1),
               show_default=True, help="submissions graded at once")
-def gradebook(assignment_id, submissions_dir, out, jobs):
+@click.option("--regrade", metavar="STUDENT", multiple=True,
+              help="Grade STUDENT again although the CSV has a row for them (its row is replaced); "
+                   "repeat for more students.")
+def gradebook(assignment_id, submissions_dir, out, jobs, regrade):
     """Grade every folder or .zip under SUBMISSIONS_DIR (one per student) into a CSV.
 
-    Resumable: students already in the CSV are not graded again.
+    Resumable: students already in the CSV are not graded again, but for those
+    named by --regrade. The rows are sorted by student when the run ends.
     """
-    from grader.gradebook import GradebookError, run_gradebook
+    from grader.gradebook import GradebookError, results_folder, run_gradebook
     assignment = load_assignment(assignment_id)
     try:
-        summary = run_gradebook(assignment, submissions_dir, out, jobs)
+        summary = run_gradebook(assignment, submissions_dir, out, jobs, regrade=regrade)
     except GradebookError as exc:
         fail(str(exc))
     if summary.ignored:
         click.echo(f"ignored (not a folder or .zip, or a second entry for one student): "
                    f"{', '.join(summary.ignored)}", err=True)
-    click.echo(f"{summary.graded} graded now, {summary.already} already in {out}")
+    again = f" ({summary.regraded} regraded)" if summary.regraded else ""
+    click.echo(f"{summary.graded} graded now{again}, {summary.already} already in {out}; "
+               f"results.json files in {results_folder(out)}/")
 
 
 if __name__ == "__main__":

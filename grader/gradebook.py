@@ -3,7 +3,16 @@
 grades.csv holds `student,total,max,PART...`; each row is appended with one
 write() to an O_APPEND file and fsynced as its student finishes, so a run
 killed at any moment leaves whole rows (and at worst a torn last line, which
-the next run drops). Each student's results.json goes to grades.results/.
+the next run drops). A run that ends sorts the rows by student (rewriting the
+file atomically), so the CSV is in a stable order whatever order the students
+finished in. Each student's Gradescope results.json is STUDENT.json in the
+folder named as the CSV without its extension plus `.results`, beside it
+(grades.csv: grades.results/alice.json; `results_folder`).
+
+`regrade` names students graded again although the CSV has them (a fixed
+submission, a fixed check): their rows are taken out of the CSV first
+(atomically), so a run killed meanwhile leaves them to the next run, and never
+two rows for one student.
 
 Every student is graded in a child process (`python -m grader.gradebook`), so
 a grader crash, a hang or a memory blow-up costs that student alone. Each
@@ -38,6 +47,12 @@ class Summary:
     graded: int
     already: int
     ignored: list
+    regraded: int = 0  # of `graded`, those that had a row before
+
+
+def results_folder(out):
+    """Where each student's results.json goes: grades.csv -> grades.results/ (STUDENT.json in it)."""
+    return Path(out).with_suffix(".results")
 
 
 def students(submissions_dir, own=()):
@@ -70,13 +85,21 @@ def columns(assignment):
     return ["student", "total", "max", *parts]
 
 
-def run_gradebook(assignment, submissions_dir, out, jobs=1, progress=True):
-    """Grade every student not yet in `out`; returns a Summary."""
+def run_gradebook(assignment, submissions_dir, out, jobs=1, progress=True, regrade=()):
+    """Grade every student not yet in `out`, and those in `regrade` again; returns a Summary."""
     out = Path(out)
     header = columns(assignment)
-    results_dir = out.with_suffix(".results")
-    found, ignored = students(submissions_dir, own=(out, results_dir))
+    results_dir = results_folder(out)
+    found, ignored = students(submissions_dir, own=(out, results_dir, partial_path(out)))
+    unknown = [s for s in dict.fromkeys(regrade) if s not in found]
+    if unknown:
+        raise GradebookError(f"--regrade {', '.join(unknown)}: no such student in {submissions_dir} "
+                             f"(a folder or .zip named so)")
     done = read_done(out, header)
+    again = [s for s in dict.fromkeys(regrade) if s in done]
+    if again:
+        drop_rows(out, set(again))
+        done -= set(again)
     todo = [s for s in found if s not in done]
     results_dir.mkdir(mode=0o700, exist_ok=True)
     secrets = [Path(submissions_dir), results_dir, out]
@@ -90,7 +113,8 @@ def run_gradebook(assignment, submissions_dir, out, jobs=1, progress=True):
                   progress_bar(len(found), len(found) - len(todo), progress))
     finally:
         os.close(fd)
-    return Summary(graded=len(todo), already=len(found) - len(todo), ignored=ignored)
+    sort_rows(out)
+    return Summary(graded=len(todo), already=len(found) - len(todo), ignored=ignored, regraded=len(again))
 
 
 def grade_all(assignment, todo, results_dir, fd, header, jobs, hide, bar):
@@ -121,7 +145,7 @@ def grade_in_child(assignment, submission, result_path, slot, hide):
     """The student's Gradescope results as a dict; a child that fails still yields zeros."""
     result_path.unlink(missing_ok=True)
     command = [sys.executable, "-m", "grader.gradebook", assignment.id, str(submission),
-               str(result_path), "--slot", str(slot), *[f"--hide={p}" for p in hide]]
+               str(result_path), "--slot", str(slot), f"--course={paths.REPO_ROOT}", *[f"--hide={p}" for p in hide]]
     limit = len(assignment.checks()) * assignment.limits.seconds_per_test + GRACE_SECONDS
     try:
         child = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -177,6 +201,54 @@ def read_done(out, header):
         raise GradebookError(f"{out} has the columns {','.join(rows[0])}, not {','.join(header)}; "
                              "choose another --out")
     return {r[0] for r in rows[1:] if len(r) == len(header)}
+
+
+def read_rows(out):
+    """(header, rows) of the CSV's whole lines."""
+    data = out.read_bytes() if out.exists() else b""
+    rows = list(csv.reader(io.StringIO(data[:data.rfind(b"\n") + 1].decode())))
+    return (rows[0], rows[1:]) if rows else (None, [])
+
+
+def rewrite_rows(out, header, rows):
+    """Replace the CSV by `header` and `rows` at once: a kill leaves the old file or the new one."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    temporary = partial_path(out)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        data = buffer.getvalue().encode()
+        if os.write(fd, data) != len(data):
+            raise OSError("short write to the gradebook (disk full?)")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temporary, out)
+    folder = os.open(out.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def partial_path(out):
+    return out.with_name(out.name + ".partial")
+
+
+def drop_rows(out, dropped):
+    """The CSV without the rows of the students `dropped`."""
+    header, rows = read_rows(out)
+    rewrite_rows(out, header, [r for r in rows if r[0] not in dropped])
+
+
+def sort_rows(out):
+    """The CSV's rows in order of student (unchanged if they already are)."""
+    header, rows = read_rows(out)
+    ordered = sorted(rows, key=lambda r: r[0])
+    if header is not None and ordered != rows:
+        rewrite_rows(out, header, ordered)
 
 
 def append_line(fd, fields):
@@ -246,8 +318,11 @@ def child_main(argv=None):
     parser.add_argument("result_json")
     parser.add_argument("--slot", type=int, default=SLOT_BASE)
     parser.add_argument("--hide", action="append", default=[])
+    parser.add_argument("--course", help="the course folder the gradebook runs on")
     args = parser.parse_args(argv)
     die_with_parent()
+    if args.course:
+        paths.use_course(Path(args.course))
     from grader import assignments
     from grader.grading import grade
     assignment = assignments.load(args.assignment)

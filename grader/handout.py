@@ -7,7 +7,8 @@
         test_public.py.j2 the public checks, copied verbatim under a header
         pytest.ini.j2     lets `pytest` run the public checks in the handout
 
-`render_handout(assignment)` writes assignments/ID/:
+`render_handout(assignment)` writes assignments/ID/ (grader/distribution.py zips it with
+the checker's wheel into dist/ID-handout.zip, the file students get):
 
     README.md  pytest.ini  mlp.py  answers.py  [modules.ipynb]
     tests/test_public.py  tests/assignment.toml  [tests/worker/*.py]
@@ -22,11 +23,10 @@ import jinja2
 
 from grader import paths
 from grader.assignments import MANIFEST, part_points
+from grader.distribution import install_command, install_facts
 from grader.notebook import notebook_text, stub_notebook
 from grader.stubs import split_docstring, stub_source
 
-# How a student installs the `grader` command (the distribution in pyproject.toml).
-INSTALL_COMMAND = "pip install course-grader"
 PUBLIC_TESTS = "tests/test_public.py"
 
 
@@ -111,7 +111,10 @@ def render_files(assignment, templates=None):
         "handout_notebooks": notebooks,
         "worker_files": list(workers),
         "public_tests": PUBLIC_TESTS,
-        "install_command": INSTALL_COMMAND,
+        # How a student installs the `grader` command: the wheel dist/ID-handout.zip holds beside
+        # these files (grader/distribution.py), with the extras this assignment's checks need.
+        "install_command": install_command(assignment),
+        "install": install_facts(assignment),
     }
     public_source = assignment.public_checks.read_text(encoding="utf-8")
     files[PUBLIC_TESTS] = env.get_template("test_public.py.j2").render(context, source=public_source)

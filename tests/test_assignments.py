@@ -12,8 +12,13 @@ Examples are graded once per session by the `graded` fixture (tests/conftest.py)
 import ast
 import importlib.util
 import inspect
+import os
 import re
+import shutil
+import subprocess
+import sys
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +185,26 @@ NOTEBOOK_IDS = [aid for aid in IDS if assignments.load(aid).notebooks]
 def test_the_reference_handed_in_as_notebooks_scores_as_its_files(assignment_id, graded):
     as_files, as_notebooks = graded(assignment_id, "reference"), graded(assignment_id, "reference as notebooks")
     assert {n: t.score for n, t in as_notebooks.items()} == {n: t.score for n, t in as_files.items()}
+
+
+def run_in(folder, *command):
+    """A command as a student runs it in their handout folder: the grader installed, nothing else."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GRADER_"))}
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, env=environment, timeout=300)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment_id", IDS)
+def test_pytest_in_a_handout_fails_on_the_stubs_and_passes_on_the_reference(assignment_id, tmp_path):
+    assignment = assignments.load(assignment_id)
+    handout = tmp_path / "handout"
+    shutil.copytree(paths.ASSIGNMENTS / assignment_id, handout)
+    untouched = run_in(handout, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert untouched.returncode == 1 and " failed" in untouched.stdout, untouched.stdout[-2000:]
+    for name in assignment.files:
+        shutil.copy(assignment.directory / name, handout / name)
+    done = run_in(handout, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert done.returncode == 0, done.stdout[-3000:]
+    public = sum(c.points for c in assignment.checks(include_hidden=False))
+    checked = run_in(handout, str(Path(sys.executable).with_name("grader")), "check", assignment_id, ".")
+    assert f"Score: {public:g} / {public:g}" in checked.stdout, checked.stdout[-3000:]

@@ -75,11 +75,11 @@ def test_setup_and_run_autograder_are_executable_at_the_root(archive):
 def test_the_zip_holds_the_package_and_this_assignment_only(archive):
     with zipfile.ZipFile(archive) as zipped:
         names = zipped.namelist()
-    assert {"pyproject.toml", "grader/__init__.py", "grader/cli.py", "grader/sandbox/worker.py",
+    assert {"pyproject.toml", "MANIFEST.in", "grader/__init__.py", "grader/checks/pytest.ini", "grader/cli.py", "grader/sandbox/worker.py",
             "solutions/mlp_numpy/assignment.toml", "solutions/mlp_numpy/mlp.py",
             "solutions/mlp_numpy/tests_public.py", "solutions/mlp_numpy/tests_hidden.py"} <= set(names)
-    assert all(n.split("/")[0] in {"setup.sh", "run_autograder", "README.md", "pyproject.toml", "grader",
-                                   "solutions"} for n in names)
+    assert all(n.split("/")[0] in {"setup.sh", "run_autograder", "README.md", "pyproject.toml", "MANIFEST.in",
+                                   "grader", "solutions"} for n in names)
     assert all(n.startswith("solutions/mlp_numpy/") for n in names if n.startswith("solutions/"))
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/." in n]
 
@@ -92,7 +92,7 @@ def test_the_same_sources_give_the_same_zip(tmp_path, assignment, archive):
 def test_setup_installs_only_what_a_numpy_assignment_needs(archive):
     with zipfile.ZipFile(archive) as zipped:
         setup = zipped.read("setup.sh").decode()
-    for package in ("numpy", "nbformat", "jinja2", "click", "tqdm"):
+    for package in ("numpy", "pytest", "nbformat", "jinja2", "click", "tqdm"):  # pytest runs the checks
         assert f'"{package}' in setup
     assert "torch" not in setup and "download.pytorch.org" not in setup
     assert "scikit-learn" not in setup  # its checks never load the bundled digits
@@ -103,6 +103,19 @@ def test_setup_installs_only_what_a_numpy_assignment_needs(archive):
 def test_both_scripts_are_valid_bash(unpacked):
     for name in ("setup.sh", "run_autograder"):
         subprocess.run(["bash", "-n", str(unpacked / "source" / name)], check=True)
+
+
+def test_a_non_editable_install_of_the_zips_source_carries_the_package_data(unpacked, tmp_path):
+    """setup.sh's `pip install --no-deps "$ROOT/source"`: the built package has grader/checks/pytest.ini,
+    without which no check runs (built here with setuptools' build_meta, offline, as pip would)."""
+    source = unpacked / "source"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}
+    script = "import sys; from setuptools import build_meta; print(build_meta.build_wheel(sys.argv[1]))"
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=source, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with zipfile.ZipFile(tmp_path / done.stdout.split()[-1]) as wheel:
+        assert "grader/checks/pytest.ini" in wheel.namelist()
 
 
 def test_the_reference_gets_full_marks(unpacked, assignment):
@@ -146,8 +159,9 @@ def read(archive, name):
 
 
 def pyproject_bound(package):
-    """'2.14.1' from pyproject.toml's 'torch<=2.14.1' (or '==')."""
-    declared = tomllib.loads((paths.REPO_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    """'2.14.1' from pyproject.toml's 'torch<=2.14.1' (or '=='), in its extras."""
+    project = tomllib.loads((paths.PACKAGE_CHECKOUT / "pyproject.toml").read_text())["project"]
+    declared = [d for extra in project["optional-dependencies"].values() for d in extra]
     spec = next(d for d in declared if re.match(rf"{package}\s*[<=]", d))
     return re.search(r"(?:<=|==)\s*([\w.]+)", spec)[1]
 
@@ -161,7 +175,7 @@ def test_setup_installs_the_cpu_build_of_torch_for_a_torch_assignment(relu_nets_
                            "--index-url https://download.pytorch.org/whl/cpu")
     # what grading needs besides: the digits of the training checks, nothing for experiments
     assert '"scikit-learn' in installs[0] and "torch" not in installs[0]
-    assert "matplotlib" not in setup and "pytest" not in setup
+    assert "matplotlib" not in setup and '"pytest' in installs[0]
     subprocess.run(["bash", "-n"], input=setup, text=True, check=True)
 
 

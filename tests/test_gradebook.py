@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 from grader import assignments, paths
-from grader.gradebook import GradebookError, columns, grade_in_child, run_gradebook, students
+from grader.gradebook import GradebookError, columns, grade_in_child, results_folder, run_gradebook, students
 
 REFERENCE = paths.SOLUTIONS / "mlp_numpy"
 
@@ -66,7 +66,7 @@ def test_every_student_gets_exactly_one_row(graded, assignment):
     root, _, summary = graded
     header, rows, order = read_rows(root / "grades.csv")
     assert header == columns(assignment)
-    assert sorted(order) == ["alice", "bob", "carol", "dave"]
+    assert order == ["alice", "bob", "carol", "dave"]  # by student, whatever order they finished in
     assert summary.graded == 4 and summary.already == 0
 
 
@@ -198,3 +198,89 @@ def test_kill_9_then_restart_leaves_every_student_once_with_the_right_score(tmp_
     full = f"{assignment.points():g}"
     assert all(rows[s]["total"] == full for s in students[:-1])
     assert float(rows[students[-1]]["total"]) < assignment.points()
+
+
+# -- order, --regrade, where results.json goes ---------------------------------------------------
+
+
+def full_row(assignment, student):
+    full = f"{assignment.points():g}"
+    return f"{student},{full},{full}" + ",0" * (len(columns(assignment)) - 3)
+
+
+def test_a_resumed_csv_out_of_order_is_sorted_by_student(tmp_path, assignment):
+    submissions = tmp_path / "submissions"
+    for student in ("carol", "alice", "bob"):
+        reference_folder(submissions / student)
+    out = tmp_path / "grades.csv"
+    header = ",".join(columns(assignment))
+    out.write_text(f"{header}\n{full_row(assignment, 'carol')}\n{full_row(assignment, 'alice')}\n"
+                   f"{full_row(assignment, 'bob')}\n")
+    summary = run_gradebook(assignment, submissions, out, progress=False)
+    assert (summary.graded, summary.already) == (0, 3)
+    _, _, order = read_rows(out)
+    assert order == ["alice", "bob", "carol"]
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600 and not (tmp_path / "grades.csv.partial").exists()
+
+
+def test_regrade_grades_the_named_students_again_and_replaces_their_rows(tmp_path, assignment):
+    submissions = tmp_path / "submissions"
+    reference_folder(submissions / "alice")
+    (reference_folder(submissions / "bob") / "mlp.py").write_text("def broken(:\n")
+    out = tmp_path / "grades.csv"
+    run_gradebook(assignment, submissions, out, progress=False)
+    _, before, _ = read_rows(out)
+    assert before["bob"]["total"] != before["bob"]["max"]
+    alice_line = [line for line in out.read_text().splitlines() if line.startswith("alice,")]
+
+    shutil.copy(REFERENCE / "mlp.py", submissions / "bob" / "mlp.py")  # bob's fixed submission
+    summary = run_gradebook(assignment, submissions, out, progress=False, regrade=["bob"])
+    assert (summary.graded, summary.regraded, summary.already) == (1, 1, 1)
+    _, after, order = read_rows(out)
+    assert order == ["alice", "bob"]  # one row each, in order
+    assert after["bob"]["total"] == after["bob"]["max"] == f"{assignment.points():g}"
+    assert [line for line in out.read_text().splitlines() if line.startswith("alice,")] == alice_line
+    bob = json.loads((tmp_path / "grades.results" / "bob.json").read_text())
+    assert bob["score"] == assignment.points()
+
+
+def test_regrade_of_a_student_without_a_submission_is_refused(tmp_path, assignment):
+    reference_folder(tmp_path / "submissions" / "alice")
+    out = tmp_path / "grades.csv"
+    with pytest.raises(GradebookError, match="--regrade zed: no such student"):
+        run_gradebook(assignment, tmp_path / "submissions", out, progress=False, regrade=["zed"])
+    assert not out.exists()
+
+
+def gradebook_command(*args, cwd):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "GRADER_"))}
+    return subprocess.run([sys.executable, "-m", "grader.cli", "gradebook", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_command_line_regrades_each_student_named_and_says_where_results_go(tmp_path):
+    submissions = tmp_path / "submissions"
+    for student in ("alice", "bob", "carol"):
+        reference_folder(submissions / student)
+    first = gradebook_command("mlp_numpy", submissions, "--jobs", "2", cwd=tmp_path)  # --out: grades.csv here
+    assert first.returncode == 0, first.stderr
+    assert "3 graded now, 0 already in grades.csv; results.json files in grades.results/" in first.stdout
+    again = gradebook_command("mlp_numpy", submissions, "--regrade", "carol", "--regrade", "alice", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "2 graded now (2 regraded), 1 already in grades.csv" in again.stdout
+    _, rows, order = read_rows(tmp_path / "grades.csv")
+    assert order == ["alice", "bob", "carol"]
+
+
+def test_help_says_where_the_results_json_files_really_go(tmp_path):
+    help_text = " ".join(gradebook_command("--help", cwd=tmp_path).stdout.split())
+    assert "grades.csv: grades.results/STUDENT.json" in help_text
+    assert "named as OUT with '.results' for its extension" in help_text
+    assert results_folder(tmp_path / "grades.csv") == tmp_path / "grades.results"
+    assert results_folder(tmp_path / "marks") == tmp_path / "marks.results"
+    assert results_folder(tmp_path / "fall.2026.csv") == tmp_path / "fall.2026.results"
+    # and the gradebook writes them there
+    reference_folder(tmp_path / "submissions" / "alice")
+    done = gradebook_command("mlp_numpy", tmp_path / "submissions", "--out", tmp_path / "marks", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "marks.results" / "alice.json").read_text())["tests"]
