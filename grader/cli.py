@@ -99,13 +99,16 @@ def public_assignment(assignment_id, path):
               help="cpu or cuda (torch experiments; the CPU when no GPU is available)")
 @click.option("--epochs", type=int, help="Override the homework's number of epochs.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
-def experiment(assignment_id, name, data_dir, device, epochs, out):
+@click.option("--subset-train", type=click.IntRange(min=1), help="Train on a random subset of N images.")
+@click.option("--subset-val", type=click.IntRange(min=1), help="Validate on a random subset of N images.")
+def experiment(assignment_id, name, data_dir, device, epochs, out, subset_train, subset_val):
     """Run a reference experiment; writes its metrics and plots to --out."""
     from grader.datasets import DatasetError
     from grader.experiments import ExperimentError, run_experiment
+    subsets = {k: v for k, v in (("subset_train", subset_train), ("subset_val", subset_val)) if v is not None}
     try:
         metrics = run_experiment(assignment_id, name, data_dir=data_dir, device=device,
-                                 out_dir=out, epochs=epochs)
+                                 out_dir=out, epochs=epochs, **subsets)
     except (ExperimentError, DatasetError) as exc:
         fail(str(exc))
     held_out = {"val": "validation"}.get(metrics.get("held_out"), "test")

@@ -12,21 +12,22 @@ from pathlib import Path
 
 from grader import paths
 from grader.checks.collect import run_pytest
+from grader.checks.static import MAX_SOURCE_BYTES, OversizedSource
 from grader.checks.plugin import GradingSession
 from grader.implementations import WORKER_PACKAGE, ReferenceCode, StudentCode
 from grader.results import AFTER_PUBLISHED, VISIBLE, Results, TestResult
-from grader.sandbox.runner import Isolation, Sandbox, python_paths
+from grader.sandbox.runner import Isolation, Sandbox, clean_up_after, kill_all_of, python_paths
 from grader.submission import SubmissionError, prepare_submission
 
 SANDBOX_UID_BASE = int(os.environ.get("GRADER_SANDBOX_UID_BASE", "61000"))
 
 
 def grade(assignment, submission, out=None, include_hidden=True, slot=0, hide=(), on_result=None,
-          pytest_args=()):
+          pytest_args=(), select=None):
     """Grade the folder or zip `submission`; results.json goes to `out` after every check.
 
     `on_result(TestResult)` hears of each check as it finishes; `pytest_args` go to
-    pytest as they are (`-k momentum`, `-x`).
+    pytest as they are (`-k momentum`, `-x`); `select` keeps only the checks of those ids.
     """
     results = Results(assignment.id)
     remove_abandoned_work_roots()
@@ -34,7 +35,7 @@ def grade(assignment, submission, out=None, include_hidden=True, slot=0, hide=()
         results.output = context.notes
         if context.problem is not None:
             return fail_everything(assignment, results, context.problem, include_hidden, out, on_result)
-        session = GradingSession(assignment, context, results, out, on_result)
+        session = GradingSession(assignment, context, results, out, on_result, select)
         files = assignment.check_files(include_hidden)
         run_pytest(assignment.public_checks.parent, files, [session], *pytest_args)
     results.write(out)
@@ -49,10 +50,17 @@ class SubmissionContext:
         self.student = StudentCode(sandbox, prepared.notebooks)
         self.reference = ReferenceCode(assignment.directory)
         self.reference_process = reference_process
-        self.sources = read_sources(workdir, assignment.files)
+        self.sources = RecordedSources(read_sources(workdir, assignment.files), assignment.files)
         self.missing = prepared.missing
         self.notes = "\n".join(prepared.notes + [f"missing: {name}" for name in prepared.missing])
         self.problem = None
+
+    def files_used(self):
+        """The submitted files the checks used since the last call: imported or read."""
+        used = {f"{m}.py" for m in self.student.touched} | self.sources.touched
+        self.student.touched.clear()
+        self.sources.touched.clear()
+        return sorted(used & set(self.sources.files))
 
     def printed(self):
         """What the student's code printed since the last call, without the work folder's path."""
@@ -64,6 +72,10 @@ def open_submission(assignment, submission, out=None, slot=0, hide=()):
     """The prepared submission in a work folder of its own, its sandbox and the reference;
     removed, with every process it started, on leaving."""
     work_root = Path(tempfile.mkdtemp(prefix=f"grader-{os.getpid()}-"))
+    uid = sandbox_uid(slot)
+    if uid is not None:  # what an earlier grader on this uid, killed before its cleanup, left
+        kill_all_of(uid)
+        clean_up_after(uid)
     try:
         workdir = make_workdir(work_root, slot)
         try:
@@ -80,6 +92,29 @@ def open_submission(assignment, submission, out=None, slot=0, hide=()):
             yield SubmissionContext(assignment, workdir, prepared, sandbox, reference_process)
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
+        if uid is not None:  # nothing of the submission stays: not its files, nor its IPC objects
+            kill_all_of(uid)
+            clean_up_after(uid)
+
+
+class RecordedSources(dict):
+    """{file name: submitted text}, remembering which files a check looked at."""
+
+    def __init__(self, sources, files=None):
+        super().__init__(sources)
+        self.files, self.touched = files or list(sources), set()
+
+    def __getitem__(self, name):
+        self.touched.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        self.touched.add(name)
+        return super().get(name, default)
+
+    def __contains__(self, name):
+        self.touched.add(name)
+        return super().__contains__(name)
 
 
 def failed_context(problem):
@@ -133,12 +168,19 @@ def fail_everything(assignment, results, message, include_hidden, out, on_result
 
 
 def read_sources(workdir, files):
-    """The submitted sources as text, read before any student code runs."""
+    """The submitted sources as text, read before any student code runs; a file over
+    MAX_SOURCE_BYTES (which the unpacker refuses anyway) is not read: an OversizedSource
+    stands for it, on which the static checks fail with a message."""
     sources = {}
     for name in files:
         path = workdir / name
         if path.is_file() and not path.is_symlink():
-            sources[name] = path.read_text(errors="replace")
+            with open(path, "rb") as stream:
+                data = stream.read(MAX_SOURCE_BYTES + 1)
+            if len(data) > MAX_SOURCE_BYTES:
+                sources[name] = OversizedSource(name, os.stat(path).st_size)
+            else:
+                sources[name] = data.decode("utf-8", errors="replace")
     return sources
 
 

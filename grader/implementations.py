@@ -75,6 +75,7 @@ class StudentCode:
         self.sandbox = sandbox
         self._imported = {}  # not `modules`: a submitted file may be modules.py
         self.import_failures = {}
+        self.touched = set()  # the modules asked for since the grading session last looked
         # {file: (notebook, [(first line, cell number)])}: errors in code taken from a
         # notebook are placed in its cells, where the student wrote them
         self._cells = {name: (notebook, cell_starts(sandbox.workdir, name)) for name, notebook in
@@ -83,6 +84,7 @@ class StudentCode:
     def __getattr__(self, module):
         if module.startswith("_"):
             raise AttributeError(module)
+        self.touched.add(module)
         key = (module, self.sandbox.generation)
         if module in self.import_failures:
             raise self.import_failures[module]

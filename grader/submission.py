@@ -10,6 +10,13 @@ Bad input raises SubmissionError with one readable line naming the problem and
 the place inside the submission (never a path on the grading machine).
 Anything merely odd (a symlink, a stray PDF, a wrapping folder) is skipped or
 fixed and reported in `notes`, so that grading goes on.
+
+Sizes are bounded for what the grader itself parses, whose cost in memory and time
+is many times its size (ast.parse: up to 700 bytes per byte of source): an expected
+source over MAX_SOURCE_BYTES is refused, another .py over it skipped with a note; a
+notebook standing in for one is refused (skipped, beside its .py) over
+MAX_NOTEBOOK_BYTES, over MAX_NOTEBOOK_VALUES JSON values (nbformat builds objects of
+each) or with more than MAX_SOURCE_BYTES of code.
 """
 from __future__ import annotations
 
@@ -27,10 +34,15 @@ from typing import BinaryIO, Callable, Iterator
 
 import nbformat
 
+from grader.sandbox.wire import count_values
+
 MAX_FILES = 200                  # files copied into the working folder
 MAX_BYTES = 50 * 2**20           # their total size
 MAX_ENTRIES = 10_000             # everything listed or walked, kept or not
 MAX_DEPTH = 32                   # folder nesting inside a submission
+MAX_SOURCE_BYTES = 256 * 2**10   # one .py file (as grader.checks.static reads them); the largest reference: 18 KB
+MAX_NOTEBOOK_BYTES = 20 * 2**20  # one notebook standing in for an expected file, outputs and all
+MAX_NOTEBOOK_VALUES = 200_000    # the JSON values in it (cells, lines, outputs...)
 CHUNK = 2**16
 
 # Files worth copying besides the expected ones: helpers the student's code may
@@ -103,6 +115,7 @@ def prepare_submission(source: Path, workdir: Path,
     skips = _Skips()
     with _listing(source, expected_files, notes, skips) as (label, entries):
         plan = _plan(entries, expected_files, notes, skips)
+        _check_sources(label, plan, expected_files, skips)
         _check_caps(label, plan)
         _copy_all(label, plan, workdir)
     origins = {dest: entry.name for dest, entry in plan.items()}
@@ -447,6 +460,34 @@ def _check_caps(label: str, plan: dict[tuple[str, ...], _Entry]) -> None:
                               f"{_mb(total)} (limit {_mb(MAX_BYTES)})")
 
 
+def _source_limit(dest: tuple[str, ...]) -> int | None:
+    suffix = os.path.splitext(dest[-1])[1].lower()
+    return {".py": MAX_SOURCE_BYTES, ".ipynb": MAX_NOTEBOOK_BYTES}.get(suffix)
+
+
+def _check_sources(label: str, plan: dict[tuple[str, ...], _Entry], expected: list[str],
+                   skips: _Skips) -> None:
+    """An expected source (or its notebook) over its limit is refused; another .py is skipped.
+    Declared sizes suffice: _copy_one refuses a file that unpacks to more than it declares."""
+    wanted = {v for x in expected for v in _variants(x)}
+    for dest, entry in list(plan.items()):
+        limit = _source_limit(dest)
+        if limit is None or entry.size <= limit:
+            continue
+        notebook = dest[-1].endswith(".ipynb")
+        if dest in wanted and not (notebook and dest[:-1] + (dest[-1][:-6] + ".py",) in plan):
+            what, hint = (("notebook", "clear its outputs, or hand in the .py") if notebook else
+                          ("source file", "hand in the code alone: data goes in a file of its own (.npy, .csv)"))
+            raise SubmissionError(f"{_show(label)}: {_show(entry.name)} is {_mb(entry.size)}, more than the "
+                                  f"{_size(limit)} the grader reads of one {what}; {hint}")
+        skips.add(f"{'a notebook' if notebook else 'a .py file'} over {_size(limit)}, not read", entry.name)
+        del plan[dest]
+
+
+def _size(size: int) -> str:
+    return f"{size // 2**20} MB" if size >= 2**20 else f"{size // 2**10} KB"
+
+
 def _copy_all(label: str, plan: dict[tuple[str, ...], _Entry], workdir: Path) -> None:
     budget = MAX_BYTES
     for dest, entry in plan.items():
@@ -518,8 +559,16 @@ def _maybe_convert_notebook(workdir: Path, expected: str,
     if not nb_path.is_file():
         return
     shown = _show(origins.get(variants[1], variants[1][-1]))
+    raw = nb_path.read_bytes()
     try:
-        code, n_cells, details = _notebook_to_python(nb_path.read_bytes())
+        code, n_cells, details = _notebook_to_python(raw)
+    except _TooCostly as exc:  # one line saying which limit, before nbformat or compile() spend it
+        if py_path.exists():
+            notes.append(f"found both {_show(expected)} and {shown}; graded {_show(expected)} "
+                         f"({shown} {exc})")
+            nb_path.unlink()
+            return
+        raise SubmissionError(f"{shown} {exc}") from None
     except Exception as exc:  # nbformat raises many kinds on hostile input
         if py_path.exists():
             notes.append(f"found both {_show(expected)} and {shown}; graded {_show(expected)} "
@@ -546,8 +595,16 @@ def _stubs_left(source: str) -> int:
     return len(re.findall(r"^\s*raise\s+NotImplementedError\b", source, re.M))
 
 
+class _TooCostly(Exception):
+    """A notebook that would cost the grader too much to read: what it holds, and the limit."""
+
+
 def _notebook_to_python(raw: bytes) -> tuple[str, int, list[str]]:
     """(source, number of code cells, notes on what was changed)."""
+    values = count_values(raw, MAX_NOTEBOOK_VALUES)
+    if values > MAX_NOTEBOOK_VALUES:
+        raise _TooCostly(f"holds about {values} JSON values (cells, lines of output...), more than the "
+                         f"{MAX_NOTEBOOK_VALUES} the grader reads of one notebook; clear its outputs, or hand in the .py")
     json.loads(raw.decode("utf-8"))  # for json's own clear message on non-JSON
     nb = nbformat.reads(raw.decode("utf-8"), as_version=4, capture_validation_error={})
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
@@ -555,6 +612,10 @@ def _notebook_to_python(raw: bytes) -> tuple[str, int, list[str]]:
     chunks, removed, left_out = [], 0, []
     code_cells = [(n, c) for n, c in enumerate(nb["cells"], start=1)
                   if isinstance(c, dict) and c.get("cell_type") == "code"]
+    size = sum(len(_cell_text(c)) for _, c in code_cells)  # before any of it is compiled
+    if size > MAX_SOURCE_BYTES:
+        raise _TooCostly(f"holds {_mb(size)} of code in its cells, more than the {_size(MAX_SOURCE_BYTES)} "
+                         "the grader reads of one source file")
     for number, cell in code_cells:
         src = cell.get("source", "")
         src = "".join(src) if isinstance(src, list) else src
@@ -570,6 +631,12 @@ def _notebook_to_python(raw: bytes) -> tuple[str, int, list[str]]:
     if left_out:
         details.append(f"left out cell(s) not valid Python: {'; '.join(left_out)}")
     return "\n\n".join(chunks) + "\n", len(code_cells), details
+
+
+def _cell_text(cell: dict) -> str:
+    src = cell.get("source", "")
+    src = "".join(s for s in src if isinstance(s, str)) if isinstance(src, list) else src
+    return src if isinstance(src, str) else ""
 
 
 def _cell_to_python(src: str) -> tuple[str | None, int]:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from grader import assignments, paths
-from grader.corpus import examples, write_submission
+from grader.checks.static import imported_modules
+from grader.corpus import examples, submission_files, write_submission
 from grader.grading import grade
 from grader.notebook import notebook_text, stub_notebook
 
@@ -38,37 +39,67 @@ def notebook_copy(assignment, folder):
     return folder
 
 
-def grade_job(assignment_id, label, folder, slot):
+def grade_job(assignment_id, label, folder, slot, select=None):
     """(label, {check name: TestResult}) of one submission: run in a process of its own."""
     assignment = assignments.load(assignment_id)
-    results = grade(assignment, folder, slot=slot)
-    names = [c.id.split("::", 1)[1] for c in assignment.checks()]
-    assert len(results.tests) == len(names), f"{label}: {results.output}"
-    return label, dict(zip(names, results.tests))
+    results = grade(assignment, folder, slot=slot, select=select)
+    wanted = len(select) if select is not None else len(assignment.checks())
+    assert len(results.tests) == wanted, f"{label}: {results.output}"
+    return label, {t.extra_data["id"].split("::", 1)[1]: t for t in results.tests}
+
+
+def changed_files(assignment, folder):
+    """The submitted files an example changes, and those of the others that import them."""
+    changed = set(submission_files(folder)) & set(assignment.files)
+    sources = {name: (assignment.directory / name).read_text() for name in assignment.files}
+    while True:
+        stems = {name.removesuffix(".py") for name in changed}
+        more = {name for name, text in sources.items() if name not in changed and stems & set(imported_modules(text))}
+        if not more:
+            return changed
+        changed |= more
+
+
+def checks_using(reference_tests, files):
+    """The ids of the checks that used any of `files` when the reference was graded (or no file at all)."""
+    return {t.extra_data["id"] for t in reference_tests.values()
+            if set(t.extra_data["files"]) & set(files) or not t.extra_data["files"]}
 
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     """(assignment id, label) -> {check function name: TestResult}, every submission graded once,
-    three at a time in processes of their own (pytest runs one grading at a time in a process)."""
+    three at a time in processes of their own (pytest runs one grading at a time in a process).
+
+    The reference and the handout are graded on every check. An example is graded on the checks
+    that used the files it changes when the reference was graded: the others see the reference's
+    files, so they give the reference's verdicts (tests/test_assignments.py holds them to that).
+    """
     root = tmp_path_factory.mktemp("graded")
     cache = {}
 
     def grade_all(assignment_id):
         assignment = assignments.load(assignment_id)
-        jobs = {"reference": reference_copy(assignment, root / assignment_id / "reference"),
-                "handout": paths.ASSIGNMENTS / assignment_id}
-        if assignment.notebooks:
-            jobs["reference as notebooks"] = notebook_copy(assignment, root / assignment_id / "notebooks")
-        for label, folder in example_folders(assignment_id):
-            target = root / assignment_id / label
-            target.mkdir(parents=True)
-            write_submission(folder, target, assignment.files)
-            jobs[label] = target
-        with ProcessPoolExecutor(max_workers=3, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(grade_job, assignment_id, label, folder, FIRST_SLOT + number % 3)
-                       for number, (label, folder) in enumerate(jobs.items())]
-            return dict(future.result() for future in futures)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=3, mp_context=context) as pool:
+            first = [pool.submit(grade_job, assignment_id, "reference",
+                                 reference_copy(assignment, root / assignment_id / "reference"), FIRST_SLOT),
+                     pool.submit(grade_job, assignment_id, "handout", paths.ASSIGNMENTS / assignment_id,
+                                 FIRST_SLOT + 1)]
+            jobs = []
+            if assignment.notebooks:
+                jobs.append(("reference as notebooks", notebook_copy(assignment, root / assignment_id / "notebooks"),
+                             assignment.notebooks))
+            for label, folder in example_folders(assignment_id):
+                target = root / assignment_id / label
+                target.mkdir(parents=True)
+                write_submission(folder, target, assignment.files)
+                jobs.append((label, target, changed_files(assignment, folder)))
+            done = dict(future.result() for future in first)
+            futures = [pool.submit(grade_job, assignment_id, label, folder, FIRST_SLOT + number % 3,
+                                   checks_using(done["reference"], files))
+                       for number, (label, folder, files) in enumerate(jobs)]
+            return {**done, **dict(future.result() for future in futures)}
 
     def get(assignment_id, label):
         if assignment_id not in cache:

@@ -134,9 +134,10 @@ def test_every_example_says_why_and_every_check_is_caught_by_one(assignment_id):
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment_id, label", EXAMPLES)
 def test_example_loses_exactly_what_it_breaks(assignment_id, label, graded):
-    tests = graded(assignment_id, label)
+    tests = graded(assignment_id, label)  # the checks that use the files the example changes
     failed = {name for name, test in tests.items() if not test.passed}
     _, wanted = expected(SUBMISSIONS / assignment_id / label)
+    assert wanted <= set(tests), f"expected to fail checks that do not use its files: {sorted(wanted - set(tests))}"
     assert failed == wanted, (f"failed but should pass: {describe(failed - wanted, tests)} || "
                               f"passed but should fail: {describe(wanted - failed, tests)}")
 
@@ -184,7 +185,7 @@ NOTEBOOK_IDS = [aid for aid in IDS if assignments.load(aid).notebooks]
 @pytest.mark.parametrize("assignment_id", NOTEBOOK_IDS)
 def test_the_reference_handed_in_as_notebooks_scores_as_its_files(assignment_id, graded):
     as_files, as_notebooks = graded(assignment_id, "reference"), graded(assignment_id, "reference as notebooks")
-    assert {n: t.score for n, t in as_notebooks.items()} == {n: t.score for n, t in as_files.items()}
+    assert as_notebooks and {n: t.score for n, t in as_notebooks.items()} == {n: as_files[n].score for n in as_notebooks}
 
 
 def run_in(folder, *command):

@@ -41,7 +41,7 @@ def test_checks_left_when_the_budget_is_spent_score_zero_saying_so(tmp_path):
     assert len(results.tests) == len(ASSIGNMENT.checks())
     spent = [t for t in results.tests if "time budget" in t.output]
     assert spent and all(t.score == 0 for t in spent)
-    assert "did not finish within what was left of the grade's time budget of 3 s" in " ".join(t.output for t in results.tests)
+    assert "did not finish within" in " ".join(t.output for t in results.tests)
 
 
 def test_pytest_selection_grades_only_the_selected_checks(tmp_path):

@@ -35,11 +35,17 @@ class BudgetSpent(CheckFailed):
 class GradingSession(CheckItems):
     """One submission's checks under pytest; `context` holds the sandboxed student and the reference."""
 
-    def __init__(self, assignment, context, results, out=None, on_result=None):
+    def __init__(self, assignment, context, results, out=None, on_result=None, select=None):
         self.assignment, self.context, self.results = assignment, context, results
-        self.out, self.on_result = out, on_result
+        self.out, self.on_result, self.select = out, on_result, select
         self.hidden_files = (assignment.hidden_checks,)
         self.started = time.monotonic()
+
+    def pytest_collection_modifyitems(self, config, items):
+        if self.select is not None:
+            kept = [item for item in items if item.nodeid in self.select]
+            config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in self.select])
+            items[:] = kept
 
     # -- fixtures: what a check's parameters name --------------------------------
     @pytest.fixture
@@ -73,6 +79,7 @@ class GradingSession(CheckItems):
         if left <= 0:
             raise BudgetSpent(f"not run: the grade's time budget of {self.assignment.seconds_total:g} s "
                               "was used up by earlier checks (code that hangs or is very slow?)")
+        self.context.files_used()  # from here on, what this check uses
         sandbox, limit = self.context.sandbox, self.assignment.seconds_for(check)
         sandbox.time_limit = f"the time limit of {limit:g} s" if limit <= left else \
             f"what was left of the grade's time budget of {self.assignment.seconds_total:g} s ({left:.1f} s)"
@@ -110,7 +117,7 @@ class GradingSession(CheckItems):
                           score=check.points if status == "passed" else 0.0, max_score=check.points,
                           status=status, output=message, visibility=AFTER_PUBLISHED if check.hidden else VISIBLE,
                           tags=[check.part] + ([part.kind] if part.kind != "scored" else []),
-                          extra_data={"id": check.id, "kind": part.kind})
+                          extra_data={"id": check.id, "kind": part.kind, "files": self.context.files_used()})
 
     def pytest_runtest_logreport(self, report):
         result = getattr(report, "grader_result", None)

@@ -1,5 +1,40 @@
-"""Checks that read the student's source without running it."""
+"""Checks that read the student's source without running it.
+
+Parsing costs the grader far more than the source's size (ast.parse: up to 700
+bytes of memory per byte of source), so no function here parses a source over
+MAX_SOURCE_BYTES: it fails the check instead (CheckFailed), as it does for an
+OversizedSource, which grading.read_sources hands over for a file it did not read.
+"""
 import ast
+
+from grader.checks.registry import CheckFailed
+
+MAX_SOURCE_BYTES = 256 * 2**10  # as the unpacker allows a submitted .py (grader/submission.py)
+
+
+class OversizedSource(str):
+    """Stands in `sources` for a submitted file too large to read: an empty str that knows its name
+    and size, on which every function here fails the check."""
+
+    def __new__(cls, name, size):
+        text = super().__new__(cls, "")
+        text.name, text.size = name, size
+        return text
+
+
+def expect_readable(source, filename=None):
+    """Fail the check, saying why, when `source` is too large for the grader to parse."""
+    oversized = isinstance(source, OversizedSource)
+    if oversized or len(source) > MAX_SOURCE_BYTES:
+        name = source.name if oversized else filename or "a submitted source"
+        size = source.size if oversized else len(source.encode("utf-8", "surrogatepass"))
+        raise CheckFailed(f"{name} is {size / 2**10:.0f} KB, more than the {MAX_SOURCE_BYTES // 2**10} KB "
+                          "the grader reads of one source file: not checked")
+
+
+def _parse(source):
+    expect_readable(source)
+    return ast.parse(source)
 
 
 def imported_modules(source):
@@ -7,7 +42,7 @@ def imported_modules(source):
     in the code an import runs: what stands under `if __name__ == "__main__":` (training or
     plotting a homework asks for) is left out."""
     found = {}
-    for node in imported_code(ast.parse(source)):
+    for node in imported_code(_parse(source)):
         if isinstance(node, ast.Import):
             names = [alias.name.split(".")[0] for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -46,7 +81,8 @@ def _calls_importer(func):
 
 
 def syntax_problem(source, filename):
-    """None, or one line saying where the source fails to parse."""
+    """None, or one line saying where the source fails to parse (a source too large to read fails the check)."""
+    expect_readable(source, filename)
     try:
         compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
@@ -76,7 +112,7 @@ def autograd_uses(source):
     checks run the student's backward with autograd switched off to catch those.
     """
     found = []
-    for top in ast.parse(source).body:
+    for top in _parse(source).body:
         where = top.name if isinstance(top, ast.ClassDef) else None
         for node in ast.walk(top):
             what = _autograd_use(node)
@@ -138,7 +174,7 @@ def python_loops(source, function):
     (`grad_W = _grad`) is followed to its definition. Returns None when `function` is not
     defined by a `def` (or an alias of one) in `source`.
     """
-    tree = ast.parse(source)
+    tree = _parse(source)
     defined, aliases = {}, {}
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -13,7 +13,16 @@ on their rounding error, and any point whose sign that bound leaves in doubt
 is evaluated again in exact rational arithmetic (every float is a rational).
 So a valid construction is never failed by rounding (say relu(x1) - relu(x1 - x2)
 at x = (1e6, 1e-9)), and a wrong one is never passed by it.
+
+Exact evaluation is bounded before it starts. Every float is m 2^e, so every exact
+value is an integer times a power of two: it is computed as one (no gcd, unlike
+Fraction), and a cost model bounds, layer by layer, how many bits each unit's exact
+value can need (from the exponents of the weights and of the points in doubt). Its
+cost, the terms times their bits summed over layers and points, must stay under
+MAX_EXACT_COST (a few seconds here): a network whose exact values grow without end
+(layers that scale by 1e300 and back) is refused with a message, not evaluated for hours.
 """
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -22,7 +31,14 @@ from grader.checks.compare import as_array, show
 from grader.checks.registry import CheckFailed
 
 MAX_PARAMETERS = 100_000  # past this, judging a network would cost the grader too much
-MAX_EXACT_WORK = 20_000_000  # weights times points evaluated in exact arithmetic, about a minute
+# Exact work: the sum over points in doubt, layers and terms of (1 + the term's bits / BITS_PER_UNIT),
+# bounded before any exact arithmetic starts (exact_cost). One unit is about the time of one
+# small-integer term; MAX_EXACT_COST units take about 5 s on the course's 2-core VM.
+MAX_EXACT_COST = 8_000_000
+MAX_EXACT_BITS = 200_000   # the most bits one exact value may need (float64 spans about 2100)
+BITS_PER_UNIT = 2048       # a term of this many bits costs about one more unit (shift, add, multiply)
+UNIT_COST = 5              # a unit's own work besides its terms (collecting, aligning, stripping)
+LAYER_COST = 10            # a layer's own work besides its units
 _EPS = 2.0 ** -52          # relative rounding of one float64 operation, doubled for safety
 _TINY = 2.0 ** -1074       # absolute rounding of one product that underflows
 
@@ -165,23 +181,120 @@ def _evaluate_with_error(layers, X, activation):
 
 def evaluate_exact(layers, x, activation="relu"):
     """(f(x) as a Fraction, None) for one point x, or (None, (layer, unit)) where a sign unit gets exactly 0."""
-    h = [Fraction(float(v)) for v in x]
-    for number, (W, b) in enumerate(layers, start=1):
-        z = [sum((Fraction(float(w)) * v for w, v in zip(row, h) if w and v), Fraction(float(c)))
-             for row, c in zip(W, b)]
-        if number == len(layers):
+    value, undefined = _evaluate_dyadic(_dyadic_layers(layers), x, activation)
+    return (None, undefined) if undefined else (_as_fraction(*value), None)
+
+
+def _dyadic(v):
+    """(M, E) with the float v == M 2^E exactly, M odd (or (0, 0))."""
+    if v == 0:
+        return 0, 0
+    n, d = float(v).as_integer_ratio()
+    if d > 1:  # d = 2^k and n odd
+        return n, 1 - d.bit_length()
+    shift = (n & -n).bit_length() - 1
+    return n >> shift, shift
+
+
+def _dyadic_layers(layers):
+    """Each layer as ([[(input, M, E) for each non-zero weight] per unit], [(M, E) per bias])."""
+    return [([[(j, *_dyadic(w)) for j, w in enumerate(row) if w] for row in W.tolist()],
+             [_dyadic(c) for c in b.tolist()]) for W, b in layers]
+
+
+def _evaluate_dyadic(prepared, x, activation):
+    """((M, E) with f(x) = M 2^E, None), or (None, (layer, unit)) where a sign unit gets exactly 0.
+
+    Integer arithmetic only: each unit's terms are aligned to the lowest exponent among them and
+    added, so a unit's integer has at most the bits exact_cost allows it.
+    """
+    h = [_dyadic(v) for v in np.asarray(x, dtype=np.float64).tolist()]
+    for number, (rows, biases) in enumerate(prepared, start=1):
+        z = []
+        for row, bias in zip(rows, biases):
+            terms = [(m * h[j][0], e + h[j][1]) for j, m, e in row if h[j][0]]
+            if bias[0]:
+                terms.append(bias)
+            if not terms:
+                z.append((0, 0))
+                continue
+            low = min(e for _, e in terms)
+            total = sum(m << (e - low) for m, e in terms)
+            if total:
+                shift = (total & -total).bit_length() - 1
+                z.append((total >> shift, low + shift))
+            else:
+                z.append((0, 0))
+        if number == len(prepared):
             return z[0], None
-        if activation == "sign" and 0 in z:
-            return None, (number, z.index(0) + 1)
-        h = [_exact_activation(activation, v) for v in z]
+        if activation == "sign" and any(m == 0 for m, _ in z):
+            return None, (number, next(i for i, (m, _) in enumerate(z) if m == 0) + 1)
+        h = [_exact_activation(activation, m, e) for m, e in z]
 
 
-def _exact_activation(activation, v):
+def _exact_activation(activation, m, e):
     if activation == "relu":
-        return max(v, Fraction(0))
+        return (m, e) if m > 0 else (0, 0)
     if activation == "step":
-        return Fraction(int(v > 0))
-    return Fraction((v > 0) - (v < 0))
+        return (1, 0) if m > 0 else (0, 0)
+    return ((m > 0) - (m < 0), 0)
+
+
+def _as_fraction(m, e):
+    """M 2^E as a Fraction; M is odd, so M / 2^-E needs no gcd."""
+    if e >= 0:
+        return Fraction(m << e)
+    try:
+        return Fraction(m, 1 << -e, _normalize=False)
+    except TypeError:  # a Python without that keyword: the gcd is 1 anyway
+        return Fraction(m, 1 << -e)
+
+
+def _exponent_ranges(values):
+    """(lo, hi): each entry of `values` is M 2^E with its lowest set bit at 2^lo, and |v| = 2^hi
+    (hi real); lo = inf and hi = -inf for zeros."""
+    v = np.asarray(values, dtype=np.float64)
+    mantissa, exponent = np.frexp(v)                      # v = mantissa 2^exponent, 1/2 <= |mantissa| < 1
+    digits = (mantissa * 2.0 ** 53).astype(np.int64)      # exact: 53 bits
+    nonzero = v != 0
+    lowest = np.log2(np.where(nonzero, np.abs(digits & -digits), 1).astype(np.float64))
+    lo = np.where(nonzero, exponent - 53 + lowest, np.inf)
+    with np.errstate(divide="ignore"):
+        hi = np.where(nonzero, np.log2(np.abs(v)), -np.inf)
+    return lo, hi
+
+
+def exact_cost(layers, points, activation="relu"):
+    """(cost per point, most bits of a unit's exact value, the layer where they are) of evaluating
+    the network exactly at any of `points`: an upper bound, from the exponents alone.
+
+    A unit's exact value sum_j W_ij h_j + b_i has its lowest set bit no lower than its terms'
+    lowest, and its magnitude at most (terms) times the largest term's: log2 |W_ij h_j| =
+    log2 |W_ij| + log2 |h_j|. ReLU keeps the range, a sign or step unit resets it to 0. Each
+    layer costs LAYER_COST, each unit UNIT_COST, and each term 1 + its bits / BITS_PER_UNIT more.
+    """
+    X = np.asarray(points, dtype=np.float64).reshape(-1, layers[0][0].shape[1])
+    lo, hi = _exponent_ranges(X)
+    lo_h, hi_h = lo.min(axis=0, initial=np.inf), hi.max(axis=0, initial=-np.inf)
+    cost, most_bits, where = 0.0, 0, 0
+    for number, (W, b) in enumerate(layers, start=1):
+        lo_W, hi_W = _exponent_ranges(W)
+        lo_b, hi_b = _exponent_ranges(b)
+        live = np.isfinite(lo_W) & np.isfinite(lo_h)[None, :]       # terms that may be non-zero
+        terms = live.sum(axis=1) + (b != 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            low = np.minimum(np.where(live, lo_W + lo_h[None, :], np.inf).min(axis=1), lo_b)
+            high = np.maximum(np.where(live, hi_W + hi_h[None, :], -np.inf).max(axis=1), hi_b) \
+                + np.log2(np.maximum(terms, 1)) + 1e-9 * number   # a margin for log2's rounding
+            bits = np.where(terms > 0, np.floor(high) - low + 1, 0.0)
+        cost += LAYER_COST + float(np.sum(UNIT_COST + terms * (1.0 + bits / BITS_PER_UNIT)))
+        if bits.max() > most_bits:
+            most_bits, where = int(bits.max()), number
+        if activation == "relu":
+            lo_h, hi_h = np.where(terms > 0, low, np.inf), np.where(terms > 0, high, -np.inf)
+        else:
+            lo_h, hi_h = np.where(terms > 0, 0.0, np.inf), np.where(terms > 0, 0.0, -np.inf)
+    return cost, most_bits, where
 
 
 # -- decisions ------------------------------------------------------------------------
@@ -206,23 +319,38 @@ def expect_decision(layers, predicate, points, where, activation="relu", zero_is
     expect_architecture(layers, where, input_size=points.shape[1], output_size=1)
     wanted = predicate(points)
     f, doubtful = _evaluate_with_error(layers, points, activation)
-    weights, count = sum(W.size + b.size for W, b in layers), int(doubtful.sum())
-    if weights * count > MAX_EXACT_WORK:
-        raise CheckFailed(f"{where}: expected a network whose sign float64 can settle on most points, got "
-                          f"{count} points that need exact arithmetic with {weights} weights "
-                          "(use smaller weights or fewer units)")
+    count = int(doubtful.sum())
+    prepared = None
+    if count:
+        per_point, bits, layer = exact_cost(layers, points[doubtful], activation)
+        if per_point * count > MAX_EXACT_COST or bits > MAX_EXACT_BITS:
+            raise CheckFailed(
+                f"{where}: expected a network whose sign float64 can settle on most points, got one too "
+                f"costly to evaluate exactly: {count} of {len(points)} points need exact arithmetic, "
+                f"where its exact values may need up to {bits} bits (layer {layer}); that is about "
+                f"{per_point * count:.3g} units of exact work (the grader's limits: {MAX_EXACT_COST:.3g} units, "
+                f"{MAX_EXACT_BITS} bits; use weights of moderate size, fewer layers or fewer units)")
+        prepared = _dyadic_layers(layers)
     for i in range(len(points)):
-        value, undefined = (evaluate_exact(layers, points[i], activation) if doubtful[i]
-                            else (f[i], None))
-        right = undefined is None and (value > 0 if wanted[i] else
-                                       value <= 0 if zero_is_negative else value < 0)
+        if doubtful[i]:
+            value, undefined = _evaluate_dyadic(prepared, points[i], activation)
+            sign = None if undefined else (value[0] > 0) - (value[0] < 0)
+        else:
+            undefined, sign = None, int(f[i] > 0) - int(f[i] < 0)
+        right = undefined is None and (sign > 0 if wanted[i] else
+                                       sign <= 0 if zero_is_negative else sign < 0)
         if not right:
-            _fail_at(layers, predicate, points[i], wanted[i], where, activation, zero_is_negative)
+            _fail_at(layers, predicate, points[i], wanted[i], where, activation, zero_is_negative, f[i])
 
 
-def _fail_at(layers, predicate, x, wanted, where, activation, zero_is_negative):
-    """The failure message for the counter-example x, with f(x) computed exactly."""
-    value, undefined = evaluate_exact(layers, x, activation)
+def _fail_at(layers, predicate, x, wanted, where, activation, zero_is_negative, rounded=None):
+    """The failure message for the counter-example x, with f(x) computed exactly where that is cheap
+    (else its float64 value, whose sign is sure: only points in doubt had to be evaluated exactly)."""
+    cost, bits, _ = exact_cost(layers, [x], activation)
+    if rounded is None or (cost <= MAX_EXACT_COST and bits <= MAX_EXACT_BITS):
+        value, undefined = evaluate_exact(layers, x, activation)
+    else:
+        value, undefined = rounded, None
     at = f"at x = {_point(x)}"
     if undefined:
         raise CheckFailed(f"{where}: {at} expected every unit's input to be non-zero (sign(0) is "
@@ -243,12 +371,24 @@ def _negation(predicate):
 
 
 def _number(value):
-    """6 significant digits, also for exact values below float64's range (1e-400)."""
-    if isinstance(value, Fraction) and value and float(value) == 0:
-        exponent = len(str(abs(value.numerator))) - len(str(value.denominator))
+    """6 significant digits, also for exact values outside float64's range (1e-400, 1e400)."""
+    if isinstance(value, Fraction) and value:
+        try:
+            rounded = float(value)
+        except OverflowError:
+            rounded = math.inf
+        if rounded != 0 and math.isfinite(rounded):
+            return format(rounded, ".6g")
+        # from the bit lengths, then exactly: no decimal string of a huge integer (Python caps those)
+        bits = abs(value.numerator).bit_length() - value.denominator.bit_length()
+        exponent = math.floor(bits * math.log10(2))
         mantissa = float(value / Fraction(10) ** exponent)
+        while abs(mantissa) >= 10:
+            mantissa, exponent = mantissa / 10, exponent + 1
         while abs(mantissa) < 1:
             mantissa, exponent = mantissa * 10, exponent - 1
+        if abs(float(f"{mantissa:.6g}")) >= 10:  # 9.9999996 shows as 10
+            mantissa, exponent = mantissa / 10, exponent + 1
         return f"{mantissa:.6g}e{exponent:+03d}"
     return format(float(value), ".6g")
 

@@ -7,6 +7,7 @@ that writes its plots and metrics JSON into out_dir. The metrics' "runs" each
 have a "label" and a "final_test_accuracy" (or None), which the command prints.
 """
 import importlib.util
+import inspect
 import sys
 from pathlib import Path
 
@@ -69,17 +70,23 @@ def get_experiment(assignment_id, name):
 
 
 def run_experiment(assignment_id, name, data_dir=None, device="cpu", out_dir=Path("out"),
-                   epochs=None, seed=0):
+                   epochs=None, seed=0, **options):
     """Run one reference experiment; writes plots and metrics into out_dir and returns the metrics.
 
-    Raises ExperimentError for an unknown id, name or device or a non-positive
-    epoch count, and grader.datasets.DatasetError when the data cannot be read.
+    `options` (the homework script's own, such as subset_train) go to the experiments that take
+    them. Raises ExperimentError for an unknown id, name or device, a non-positive epoch count or
+    an option the experiment does not take, and grader.datasets.DatasetError when the data
+    cannot be read.
     """
     experiment = get_experiment(assignment_id, name)
     if str(device).split(":")[0] not in DEVICES:
         raise ExperimentError(f"unknown device {device!r}; use one of: {', '.join(DEVICES)}")
     if epochs is not None and (int(epochs) != epochs or epochs < 1):
         raise ExperimentError(f"epochs must be a positive integer, got {epochs!r}")
+    taken = inspect.signature(experiment).parameters
+    unknown = [k for k in options if k not in taken]
+    if unknown:
+        raise ExperimentError(f"{assignment_id} {name} takes no option {', '.join('--' + k.replace('_', '-') for k in unknown)}")
     return experiment(data_dir=None if data_dir is None else Path(data_dir), device=device,
                       out_dir=Path(out_dir), epochs=None if epochs is None else int(epochs),
-                      seed=seed)
+                      seed=seed, **options)

@@ -4,11 +4,25 @@ A Sandbox owns one worker process at a time. A request that runs past its
 deadline, or a worker that dies, costs only the request in flight: the worker
 is killed (with everything it started) and a fresh one starts on the next
 request.
+
+A check's deadline (Sandbox.deadline, set by the grading session) also arms a
+watchdog over the grader's own work: a check still running GRACE past it, in the
+grader's arithmetic rather than in a request, gets CheckOverran raised in its
+thread, and fails with a message; results.json is then written as after any check.
+
+What an isolated worker's uid leaves outside its namespace (all of it, where
+namespaces are refused) is counted while it runs (Limits.disk_mb for everything it
+writes, kill past that) and removed when it stops: its files in the machine's
+world-writable folders, its System V IPC objects.
 """
+import contextlib
+import ctypes
 import fcntl
 import os
 import select
+import shutil
 import signal
+import stat
 import struct
 import subprocess
 import termios
@@ -17,6 +31,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from grader.results import clean_text
 from grader.sandbox import wire
 
 
@@ -50,6 +65,10 @@ class SandboxMemory(SandboxProblem):
     """The worker's resident memory went over the watchdog's limit (memory_rlimit = "data")."""
 
 
+class SandboxDisk(SandboxProblem):
+    """The worker wrote more files than Limits.disk_mb allows (counted where no tmpfs caps it)."""
+
+
 class _OverMemory(Exception):
     pass
 
@@ -68,8 +87,9 @@ class Limits:
     memory_rlimit: str = "as"
     seconds_per_test: float = 20.0
     output_kb: int = 16
-    file_mb: int = 64
+    file_mb: int = 64      # one file (RLIMIT_FSIZE)
     nproc: int = 128
+    disk_mb: int = 64      # everything one worker writes: its scratch tmpfs, or counted and cleaned up
 
 
 @dataclass
@@ -78,6 +98,7 @@ class Isolation:
     uid: int | None = None
     hide: list = field(default_factory=list)
     expose: list = field(default_factory=list)
+    namespaces: bool = True  # False: as where the kernel refuses them (uid, file modes, counting, cleanup)
 
 
 class CappedOutput:
@@ -143,6 +164,15 @@ def python_paths():
                    os.path.dirname(os.path.dirname(numpy.__file__)))})
 
 
+def worker_paths():
+    """What the worker is shown of the machine's folders: python_paths() with this package's own
+    folder in place of the checkout that holds it (the reference, the tests, .git stay out)."""
+    import grader
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    package = os.path.dirname(os.path.realpath(grader.__file__))
+    return sorted({package if p == os.path.realpath(here) else p for p in python_paths()})
+
+
 SYSTEM_FOLDERS = {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "run",
                   "sbin", "sys", "usr", "var"}
 
@@ -165,7 +195,28 @@ class Sandbox:
         self.process = None
         self.generation = 0
         self.stdout = CappedOutput(self.limits.output_kb * 1024)
+        self.watchdog = Watchdog()
+        self.busy = False            # in a request: the watchdog waits (a request ends by its own deadline)
+        self.over_disk = None        # why the disk watch stopped the worker, for the request it broke
+        self.disk_baseline = None
         self.deadline = None
+
+    @property
+    def deadline(self):
+        """When the running check must be done (time.monotonic()), or None between checks."""
+        return self._deadline
+
+    @deadline.setter
+    def deadline(self, value):
+        self._deadline = value
+        if value is None:
+            self.watchdog.disarm()
+        else:
+            self.watchdog.arm(self, value)
+
+    @property
+    def isolated(self):
+        return self.isolation.uid is not None and os.geteuid() == 0
 
     # -- life cycle -------------------------------------------------------
     def start(self):
@@ -184,18 +235,42 @@ class Sandbox:
         self.requests = req_w
         self.answers = ans_r
         threading.Thread(target=self.stdout.drain, args=(self.process.stdout,), daemon=True).start()
+        if self.isolated:
+            if self.disk_baseline is None:  # the submission as handed over, before any student code ran
+                self.disk_baseline = (disk_usage(self.workdir, None), set(entries_under(self.workdir)))
+            threading.Thread(target=self.watch_disk, args=(self.process,), daemon=True).start()
+
+    def watch_disk(self, process):
+        """Stop the worker once what its uid wrote passes Limits.disk_mb (a tmpfs caps it anyway where
+        namespaces are allowed; this counts the work folder and the machine's writable folders)."""
+        limit = self.limits.disk_mb << 20
+        while process.poll() is None:
+            # in an IPC namespace of its own, the launcher's worker writes nowhere but its tmpfs: the
+            # machine's writable folders need no scan (the work folder is counted all the same)
+            uid = None if in_namespaces_of_its_own(process.pid) else self.isolation.uid
+            used = disk_usage(self.workdir, uid) - self.disk_baseline[0]
+            if used > limit:
+                self.over_disk = (f"wrote more than {self.limits.disk_mb} MB of files, or more than "
+                                  f"{MAX_WATCHED_ENTRIES} of them (the limit of everything one worker may "
+                                  "write); they were deleted")
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                return
+            time.sleep(DISK_WATCH_SECONDS)
 
     def launch_command(self, req_r, ans_w):
         python = [sys.executable, "-I"]
         launcher = python + ["-m", "grader.sandbox.launch", "--memory-mb", str(self.limits.memory_mb),
                              "--memory-rlimit", self.limits.memory_rlimit,
                              "--file-mb", str(self.limits.file_mb), "--nproc", str(self.limits.nproc),
-                             "--workdir", self.workdir]
-        if self.isolation.uid is not None and os.geteuid() == 0:
+                             "--disk-mb", str(self.limits.disk_mb), "--workdir", self.workdir]
+        if self.isolated:
             launcher += ["--uid", str(self.isolation.uid)]
+            if not self.isolation.namespaces:
+                launcher += ["--no-namespaces"]
             for path in self.isolation.hide:
                 launcher += ["--hide", str(path)]
-            for path in [*(self.isolation.expose or python_paths()), self.workdir,
+            for path in [*(self.isolation.expose or worker_paths()), self.workdir,
                          *([self.support] if self.support else [])]:
                 launcher += ["--expose", str(path)]
             for path in masked_folders():
@@ -219,8 +294,9 @@ class Sandbox:
         # Handles (and cached modules) name objects of this worker only: a new generation
         # makes StudentCode import afresh, rather than send old handle numbers to a new worker.
         self.generation += 1
-        if self.isolation.uid is not None and os.geteuid() == 0:
+        if self.isolated:
             kill_all_of(self.isolation.uid)
+            clean_up_after(self.isolation.uid)
 
     def __enter__(self):
         return self
@@ -231,6 +307,13 @@ class Sandbox:
     # -- requests ---------------------------------------------------------
     def request(self, label, message, timeout=None):
         """Send one request; its answer's value, or a SandboxProblem naming `label`."""
+        self.busy = True
+        try:
+            return self._request(label, message, timeout)
+        finally:
+            self.busy = False
+
+    def _request(self, label, message, timeout):
         if self.process is None:
             self.start()
         # a check's deadline (set by the grading session) bounds every request it makes
@@ -241,12 +324,15 @@ class Sandbox:
             self.send(wire.pack_message(message), deadline)
             answer = self.read_answer(deadline)
         except (BrokenPipeError, EOFError):
-            raise SandboxCrashed(self.crash_message(label)) from None
+            raise self.disk_problem() or SandboxCrashed(self.crash_message(label)) from None
         except TimeoutError:
             self.stop()
             limit = self.time_limit or f"the time limit of {self.limits.seconds_per_test:g} s"
             raise SandboxTimeout(f"{label} did not finish within {limit} "
                                  "(an infinite loop, or much slower code than needed?)") from None
+        except wire.MessageTooLarge as exc:
+            self.stop()
+            raise SandboxCrashed(f"{label} answered with more than the grader reads: {exc}") from None
         except wire.WireError as exc:
             self.stop()
             raise SandboxCrashed(f"{label} answered with something that is not plain data ({exc})") from None
@@ -254,14 +340,38 @@ class Sandbox:
             self.stop()
             raise SandboxMemory(f"{label} used more than {2 * self.limits.memory_mb} MB of memory "
                                 "and was stopped") from None
+        except BaseException:
+            # Anything else half-way through a request (Ctrl-C, the watchdog's exception) leaves an
+            # answer that no one will read: a fresh worker for the next request, never a stale answer.
+            self.stop()
+            raise
         if type(answer) is not dict or "ok" not in answer:
             raise SandboxCrashed(f"{label} answered with something that is not plain data")
         if not answer["ok"]:
             raise StudentError(label, _error_fields(answer.get("error")))
         try:
             return wire.decode(answer.get("value"))
+        except wire.MessageTooLarge as exc:
+            raise SandboxCrashed(f"{label} answered with more than the grader reads: {exc}") from None
         except (wire.WireError, RecursionError) as exc:
             raise SandboxCrashed(f"{label} answered with something that is not plain data ({exc})") from None
+
+    def disk_problem(self):
+        """SandboxDisk when the disk watch stopped the worker (which then looks like a crash)."""
+        if self.over_disk is None:
+            return None
+        message, self.over_disk = self.over_disk, None
+        self.stop()  # its processes end, its files outside the work folder go
+        if self.isolated:  # (also when the worker was already gone)
+            kill_all_of(self.isolation.uid)
+            clean_up_after(self.isolation.uid)
+        for path in sorted(set(entries_under(self.workdir)) - self.disk_baseline[1], reverse=True):
+            with contextlib.suppress(OSError):  # and what it added to the work folder
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
+        return SandboxDisk(f"the process running your code {message}")
 
     def send(self, data, deadline):
         """Write all of `data` to the request pipe by `deadline`, or TimeoutError."""
@@ -280,9 +390,10 @@ class Sandbox:
         return wire.parse_payload(self.read_bytes(wire.header_length(header), deadline))
 
     def read_bytes(self, n, deadline):
-        chunks = []
+        buffer, filled = bytearray(n), 0  # one buffer: a 64 MB answer costs 64 MB here, not twice that
+        view = memoryview(buffer)
         watch = self.limits.memory_rlimit == "data"
-        while n:
+        while filled < n:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
@@ -290,12 +401,11 @@ class Sandbox:
                 if watch and self.resident_mb() > 2 * self.limits.memory_mb:
                     raise _OverMemory
                 continue
-            chunk = os.read(self.answers, min(n, 1 << 20))
-            if not chunk:
+            got = os.readv(self.answers, [view[filled:filled + (1 << 20)]])
+            if not got:
                 raise EOFError
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
+            filled += got
+        return bytes(buffer) if n < 1 << 16 else buffer
 
     def resident_mb(self):
         """Resident memory of the worker's process group (and, when isolated, of its uid), in MB."""
@@ -339,7 +449,7 @@ def settle(output, fd, seconds=0.25):
 def _error_fields(error):
     if type(error) is not dict:
         return {"type": "Error", "message": "an unreadable error", "where": ""}
-    return {k: str(error.get(k, ""))[:1000] for k in ("type", "message", "where")}
+    return {k: clean_text(str(error.get(k, ""))[:1000]) for k in ("type", "message", "where")}
 
 
 PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -362,6 +472,171 @@ def resident_mb(pgid, uid=None):
         except (OSError, ValueError, IndexError):
             continue
     return pages * PAGE_MB
+
+
+# -- the watchdog over the grader's own work ------------------------------------------
+
+GRACE_SECONDS = 2.0      # past a check's deadline, and half its time limit more, before the watchdog acts
+REPEAT_SECONDS = 1.0     # and again this often, should the check catch what it raised
+REPEATS = 5
+
+
+class Watchdog:
+    """Fails a check whose own work in the grader (not a request: those end by their deadline)
+    runs on past its deadline: CheckOverran (a CheckFailed) is raised in the thread that set the
+    deadline, between two of its bytecodes. A single C call of unbounded length cannot be cut so;
+    what the grader computes on student data is bounded besides (wire sizes, source sizes, the
+    truth tables' exact cost)."""
+
+    def __init__(self):
+        self.token, self.wake = 0, threading.Event()
+
+    def arm(self, sandbox, deadline):
+        self.disarm()
+        self.token += 1
+        limit = max(deadline - time.monotonic(), 0.0)
+        due = deadline + GRACE_SECONDS + limit / 2
+        wake = self.wake = threading.Event()
+        threading.Thread(target=self.watch, daemon=True, name="grader watchdog",
+                         args=(self.token, wake, sandbox, threading.get_ident(), due, limit)).start()
+
+    def disarm(self):
+        self.token += 1
+        self.wake.set()
+
+    def watch(self, token, wake, sandbox, thread, due, limit):
+        fired = 0
+        while fired < REPEATS:
+            if wake.wait(max(due - time.monotonic(), 0.0)) or token != self.token:
+                return
+            if sandbox.busy:  # a request in flight: it ends by its deadline, and says so
+                due = time.monotonic() + 0.1
+                continue
+            text = sandbox.time_limit or f"the time limit of {limit:g} s"
+            raise_in(thread, overran(f"checking your answer took the grader longer than {text} and "
+                                     "was stopped (an answer that costs the grader too much to check)"))
+            fired += 1
+            due = time.monotonic() + REPEAT_SECONDS
+
+
+def overran(message):
+    """An exception class (as PyThreadState_SetAsyncExc takes one) that says `message`."""
+    from grader.checks.registry import CheckFailed  # here: grader.checks imports this module
+
+    class CheckOverran(CheckFailed):
+        def __init__(self, *args):
+            super().__init__(*(args or (message,)))
+    return CheckOverran
+
+
+def raise_in(thread, exception):
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exception))
+
+
+# -- what a worker's uid leaves behind -------------------------------------------------
+
+DISK_WATCH_SECONDS = 0.25
+MAX_WATCHED_ENTRIES = 20_000     # files and folders counted; past this the worker is over its limit
+# The machine's world-writable folders, where a uid without namespaces can leave files.
+WRITABLE_PLACES = ("/tmp", "/var/tmp", "/run/lock", "/var/lock", "/dev/shm", "/dev/mqueue", "/var/crash")
+
+
+def writable_places():
+    found = []
+    for place in WRITABLE_PLACES:
+        with contextlib.suppress(OSError):
+            status = os.lstat(place)
+            if stat.S_ISDIR(status.st_mode) and status.st_mode & 0o002:
+                found.append(place)
+    return found
+
+
+def owned_entries(uid):
+    """The entries of `uid` at the top of the machine's world-writable folders."""
+    found = []
+    for place in writable_places():
+        with contextlib.suppress(OSError), os.scandir(place) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_uid == uid:
+                        found.append(entry.path)
+    return found
+
+
+def in_namespaces_of_its_own(pid):
+    """Whether the launcher `pid` has unshared its namespaces (its IPC namespace is not ours)."""
+    try:
+        return os.readlink(f"/proc/{pid}/ns/ipc") != os.readlink("/proc/self/ns/ipc")
+    except OSError:
+        return False
+
+
+def disk_usage(workdir, uid):
+    """Bytes under `workdir`, and under what `uid` owns in the world-writable folders (uid given);
+    past MAX_WATCHED_ENTRIES entries, more than any limit."""
+    total, seen, stack = 0, 0, [workdir, *(owned_entries(uid) if uid is not None else ())]
+    while stack:
+        path = stack.pop()
+        try:
+            status = os.lstat(path)
+        except OSError:
+            continue
+        seen += 1
+        if seen > MAX_WATCHED_ENTRIES:
+            return 1 << 62
+        total += max(status.st_blocks * 512, 0)
+        if stat.S_ISDIR(status.st_mode):
+            with contextlib.suppress(OSError), os.scandir(path) as entries:
+                stack.extend(entry.path for entry in entries)
+    return total
+
+
+def entries_under(folder):
+    """The paths under `folder` (at most MAX_WATCHED_ENTRIES of them), never following a link."""
+    found, stack = [], [folder]
+    while stack and len(found) < MAX_WATCHED_ENTRIES:
+        with contextlib.suppress(OSError), os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                found.append(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+    return found
+
+
+IPC_RMID = 0
+
+
+def clean_up_after(uid):
+    """Remove what `uid` left outside its work folder: its files in the machine's world-writable
+    folders, its System V shared memory, semaphores and message queues (where its namespaces,
+    which would have taken them along, were refused). Its processes must be dead already."""
+    for path in owned_entries(uid):
+        with contextlib.suppress(OSError):
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+    libc = ctypes.CDLL(None, use_errno=True)
+    remove = {"shm": lambda i: libc.shmctl(i, IPC_RMID, None), "sem": lambda i: libc.semctl(i, 0, IPC_RMID),
+              "msg": lambda i: libc.msgctl(i, IPC_RMID, None)}
+    for kind, (number, owners) in {"shm": ("shmid", ("uid", "cuid")), "sem": ("semid", ("uid", "cuid")),
+                                   "msg": ("msqid", ("uid", "cuid"))}.items():
+        for ipc_id in ipc_objects(kind, number, owners, uid):
+            remove[kind](ipc_id)
+
+
+def ipc_objects(kind, number, owners, uid):
+    """Ids of the System V IPC objects of `kind` that `uid` owns or created (/proc/sysvipc)."""
+    try:
+        with open(f"/proc/sysvipc/{kind}") as stream:
+            header, *rows = [line.split() for line in stream if line.strip()]
+    except (OSError, ValueError):
+        return []
+    columns = [header.index(name) for name in (number, *owners) if name in header]
+    if len(columns) < 2:
+        return []
+    return [int(row[columns[0]]) for row in rows
+            if len(row) == len(header) and any(int(row[c]) == uid for c in columns[1:])]
 
 
 def kill_all_of(uid):

@@ -9,16 +9,25 @@ Torch (for assignments in PyTorch): a torch.Tensor the worker returns travels
 as a plain numpy array; an argument the grader wraps as Tensor(array) travels
 as {"__tensor__": <array>} and reaches the student's code as a torch tensor.
 This module never imports torch: it only looks for a torch already imported.
+
+What a message may cost its reader is bounded, not only its bytes: json.loads turns
+64 MB of "[[],[],..." into GBs of Python lists. A payload holding more than
+MAX_ELEMENTS values (numbers, strings, lists, dicts; a numpy array is one, however
+large) is refused before it is parsed, and a structure nested deeper than MAX_DEPTH
+is refused while it is decoded (MessageTooLarge, a WireError).
 """
 import base64
 import json
 import math
+import re
 import struct
 import sys
 
 import numpy as np
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+MAX_ELEMENTS = 1_000_000  # values in one message: about 150 MB of Python objects at the worst
+MAX_DEPTH = 64            # nesting of lists, tuples and dicts (a tuple or dict takes two levels)
 PLAIN_DTYPES = {
     np.dtype(name).str
     for name in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
@@ -28,6 +37,10 @@ PLAIN_DTYPES = {
 
 class WireError(Exception):
     """A message that is not well-formed plain data."""
+
+
+class MessageTooLarge(WireError):
+    """A well-formed message that would cost its reader too much to decode."""
 
 
 class Handle:
@@ -93,7 +106,7 @@ def _encode_float(x):
     return x
 
 
-def decode(data, tensors=False):
+def decode(data, tensors=False, depth=0):
     """JSON-able structure -> plain Python and numpy values (and Handles).
 
     `tensors`: accept {"__tensor__": ...} as a Tensor; only the worker does, the
@@ -101,17 +114,19 @@ def decode(data, tensors=False):
     """
     if data is None or type(data) in (bool, int, float, str):
         return data
+    if depth >= MAX_DEPTH:
+        raise MessageTooLarge(f"values nested more than {MAX_DEPTH} levels deep (the limit)")
     if type(data) is list:
-        return [decode(v, tensors) for v in data]
+        return [decode(v, tensors, depth + 1) for v in data]
     if type(data) is not dict or len(data) != 1:
         raise WireError("unexpected structure")
     (tag, body), = data.items()
     if tag == "__array__":
         return _decode_array(body)
     if tag == "__tuple__" and type(body) is list:
-        return tuple(decode(v, tensors) for v in body)
+        return tuple(decode(v, tensors, depth + 2) for v in body)
     if tag == "__dict__" and type(body) is dict:
-        return {str(k): decode(v, tensors) for k, v in body.items()}
+        return {str(k): decode(v, tensors, depth + 2) for k, v in body.items()}
     if tag == "__tensor__" and tensors and type(body) is dict and "__array__" in body:
         return Tensor(decode(body))
     if tag == "__float__" and body in ("nan", "inf", "-inf"):
@@ -166,10 +181,37 @@ def read_exactly(read, n):
     return b"".join(chunks)
 
 
+# A JSON string, escapes and all: what is inside one is no value of the message.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def count_values(payload, limit=None):
+    """An upper bound on the values json.loads would build from `payload`: one per comma, colon
+    and opening bracket outside strings, plus one. Counted in the bytes, at C speed; only when
+    that is over `limit` (MAX_ELEMENTS) are the ones inside strings taken off again (in place
+    where the strings are few, else on a copy without them)."""
+    limit = MAX_ELEMENTS if limit is None else limit
+
+    def count(data, start=0, end=None):
+        return sum(data.count(c, start, end) for c in (b",", b":", b"[", b"{"))
+    found = count(payload) + 1
+    if found <= limit or b'"' not in payload:
+        return found
+    if payload.count(b'"') <= 2 * limit // 10:
+        return found - sum(count(payload, *m.span()) for m in _STRING.finditer(payload))
+    return count(_STRING.sub(b'""', payload)) + 1
+
+
 def parse_payload(payload):
+    values = count_values(payload)
+    if values > MAX_ELEMENTS:
+        raise MessageTooLarge(f"about {values} values in one message (the limit: {MAX_ELEMENTS}; "
+                              "a numpy array counts as one: return arrays, not long lists)")
     try:
         return json.loads(payload)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise MessageTooLarge(f"values nested more than {MAX_DEPTH} levels deep (the limit)") from None
+    except ValueError as exc:
         raise WireError(f"not JSON: {exc}") from None
 
 
