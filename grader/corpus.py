@@ -54,7 +54,8 @@ def write_submission(folder, destination, files=()):
     own = submission_files(folder)
     for name in files:
         base = base_of(folder) / name
-        if name not in own and base.is_file():
+        handed_in = name in own or Path(name).with_suffix(".ipynb").name in own  # a notebook stands for it
+        if not handed_in and base.is_file():
             (Path(destination) / name).write_text(base.read_text())
     for name, text in own.items():
         (Path(destination) / name).write_text(text)
