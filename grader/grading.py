@@ -4,6 +4,7 @@ Student code runs only in sandboxed workers; every verdict is reached in the
 grader's process (grader/checks/plugin.py), from plain data.
 """
 import contextlib
+import importlib.util
 import os
 import shutil
 import sys
@@ -220,8 +221,19 @@ def harden(directory):
 
 def isolation_for(submission, out, workdir, slot, hide=()):
     """The sandbox user of `slot`, and every path its worker must not see."""
-    secrets = [paths.SOLUTIONS, *hide, *source_secrets(submission, out, workdir), *course_secrets(workdir)]
+    secrets = [paths.SOLUTIONS, *hide, *source_secrets(submission, out, workdir), *course_secrets(workdir),
+               *bundled_data()]
     return Isolation(uid=sandbox_uid(slot), hide=list(dict.fromkeys(str(p) for p in secrets)))
+
+
+def bundled_data():
+    """Data sets inside installed packages that checks train on and hold out (scikit-learn's
+    digits): a worker that could read them could rebuild the held-out labels."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    folder = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data"
+    return [folder] if folder.is_dir() else []
 
 
 def course_secrets(workdir):

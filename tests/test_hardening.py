@@ -557,3 +557,15 @@ def test_results_hold_no_lone_surrogate_and_no_nan():
     assert test.score == 0.0 and test.output == "out \ufffd" and results.output == "top \ufffd"
     test.output = "later \ud800"  # set after construction too
     assert test.output == "later \ufffd"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the worker's mount namespace needs root, as on Gradescope")
+def test_the_data_checks_hold_out_cannot_be_read_in_the_worker(tmp_path):
+    assignment = assignments.load("mlp_numpy")
+    for name in assignment.files:
+        shutil.copy(assignment.directory / name, tmp_path / name)
+    with open(tmp_path / "answers.py", "a") as answers:
+        answers.write((Path(__file__).parent / "hardening" / "digits_reader.py").read_text())
+    results = grading.grade(assignment, tmp_path, pytest_args=["-k", "xor_network"])
+    printed = " ".join(t.output for t in results.tests)
+    assert "DIGITS HIDDEN" in printed and "DIGITS READ" not in printed, printed
