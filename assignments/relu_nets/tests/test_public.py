@@ -22,6 +22,7 @@ numbers. Your backward methods run with autograd switched off
 gradients must be computed by hand.
 """
 import functools
+import time
 from contextlib import contextmanager
 
 import numpy as np
@@ -582,7 +583,10 @@ def digits_run(impl, layers, device):
                     train_y=train_y, lr=DIGITS["lr"], batch_size=DIGITS["batch_size"], epochs=DIGITS["epochs"],
                     shuffle_seed=DIGITS["seed"], predict_x=test_x, layers=layers, device=device, dtype="float32")
     what = f"training on the digits ({DIGITS['epochs']} epochs of train_epoch)"
+    started = time.perf_counter()
     run = training_run(impl, what, **settings)
+    # the grader's clock, not the worker's: a submission can patch the clock it runs beside
+    run = {**run, "seconds": time.perf_counter() - started}
     logits = as_array(run.get("logits"), f"{what}: the model's logits for the held-out images",
                       (len(test_y), DIGITS["sizes"][-1]))
     expect(run["seconds"] <= TRAINING_BUDGET_S, f"{what}: took {run['seconds']:.1f} s, over the budget of "
