@@ -229,7 +229,10 @@ def isolation_for(submission, out, workdir, slot, hide=()):
 def bundled_data():
     """Data sets inside installed packages that checks train on and hold out (scikit-learn's
     digits): a worker that could read them could rebuild the held-out labels."""
-    spec = importlib.util.find_spec("sklearn")
+    try:
+        spec = importlib.util.find_spec("sklearn")
+    except (ImportError, ValueError):  # not installed, or refused
+        return []
     if spec is None or not spec.submodule_search_locations:
         return []
     folder = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data"

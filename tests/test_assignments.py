@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import pytest
 
 from grader import assignments, paths
 from grader.corpus import expected
+from grader.stubs import STUB, regions
 
 from conftest import SUBMISSIONS, example_folders
 
@@ -89,6 +91,18 @@ def load_module(path):
     return module
 
 
+def answer_names(path):
+    """The names a reference sets inside its hint-less solution regions: the answers students give."""
+    lines = path.read_text().splitlines()
+    names = []
+    for region in regions(lines):
+        if region.hint is None and not any(STUB.match(line) for line in region.body):
+            body = textwrap.dedent("\n".join(region.body))
+            names += [t.id for node in ast.parse(body).body if isinstance(node, ast.Assign)
+                      for t in node.targets if isinstance(t, ast.Name)]
+    return names
+
+
 STUB_FILES = [(aid, name) for aid in IDS for name in assignments.load(aid).files]
 
 
@@ -103,9 +117,8 @@ def test_stubs_keep_the_reference_names_and_raise_with_a_hint(assignment_id, fil
                 and hasattr(stub, name):
             signature = inspect.signature(value)
             assert inspect.signature(getattr(stub, name)) == signature, f"{filename}: {name}{signature}"
-        elif name.isupper() and not name.startswith("_") and name in vars(stub):
-            assert getattr(stub, name) is None or not isinstance(value, (bool, int, str)), \
-                f"{filename}: the answer {name} should be None in the stub"
+    for name in answer_names(paths.SOLUTIONS / assignment_id / filename):
+        assert getattr(stub, name, "missing") is None, f"{filename}: the answer {name} should be None in the stub"
     raises = [node for node in ast.walk(ast.parse((paths.ASSIGNMENTS / assignment_id / filename).read_text()))
               if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
               and getattr(node.exc.func, "id", "") == "NotImplementedError"]
