@@ -70,13 +70,7 @@ def test_patching_numpy_in_the_worker_changes_no_verdict(graded):
     assert not np.isclose(0.0, 1.0) and abs(-1) == 1, "the grader's own numpy or builtins changed"
 
 
-@pytest.mark.parametrize("name", [
-    "speed_forgery",
-    pytest.param("equal_to_anything", marks=pytest.mark.xfail(strict=True, raises=PassesTheSpeedCheck, reason=(
-        "the speed check counts the weights as moved when getWs() or step() cannot be read "
-        "(timed_training: moved = True, errors suppressed): code that answers every call at "
-        "once with objects that are not numbers passes it, a point the stub does not get"))),
-])
+@pytest.mark.parametrize("name", ["speed_forgery", "equal_to_anything"])
 def test_the_speed_check_needs_correct_fast_code(graded, name):
     """A forward slow on the speed check's batch, the worker's timed "repeat" made a no-op,
     or objects equal to anything: the speed check verifies what its timed calls did."""
