@@ -1,5 +1,6 @@
 """Grading one submission, whatever the assignment: missing files, the results file, budgets."""
 import json
+import time
 import shutil
 from dataclasses import replace
 
@@ -34,14 +35,16 @@ def test_the_results_file_follows_gradescope_and_names_each_check(tmp_path):
 
 
 def test_checks_left_when_the_budget_is_spent_score_zero_saying_so(tmp_path):
-    shutil.copy(ASSIGNMENT.directory / "mlp.py", tmp_path / "mlp.py")
-    (tmp_path / "answers.py").write_text("import time\ntime.sleep(60)\n")
-    tight = replace(ASSIGNMENT, seconds_total=3.0, limits=replace(ASSIGNMENT.limits, seconds_per_test=2))
+    shutil.copy(ASSIGNMENT.directory / "answers.py", tmp_path / "answers.py")
+    hanging = "\n\ndef _hang(self, *args, **kwargs):\n    while True:\n        pass\n\n\nLinearMap.__init__ = _hang\n"
+    (tmp_path / "mlp.py").write_text((ASSIGNMENT.directory / "mlp.py").read_text() + hanging)
+    tight = replace(ASSIGNMENT, seconds_total=5.0, limits=replace(ASSIGNMENT.limits, seconds_per_test=2))
     results = grade(tight, tmp_path)
     assert len(results.tests) == len(ASSIGNMENT.checks())
     spent = [t for t in results.tests if "time budget" in t.output]
     assert spent and all(t.score == 0 for t in spent)
     assert "did not finish within" in " ".join(t.output for t in results.tests)
+    assert time.monotonic() - results.started < 5.0 + 30, "the budget bounds the grade"
 
 
 def test_pytest_selection_grades_only_the_selected_checks(tmp_path):
