@@ -1,4 +1,0 @@
-"""Hostile: ends the worker's interpreter as soon as it is imported."""
-import sys
-
-sys.exit(0)
