@@ -89,7 +89,7 @@ def open_submission(assignment, submission, out=None, slot=0, hide=()):
         isolation = isolation_for(submission, out, workdir, slot, hide)
         limits = assignment.limits
         with Sandbox(workdir, limits, isolation, support=support) as sandbox, \
-                LazyReferenceProcess(assignment, support) as reference_process:
+                LazyReferenceProcess(assignment, support, follows=sandbox) as reference_process:
             yield SubmissionContext(assignment, workdir, prepared, sandbox, reference_process)
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
@@ -279,8 +279,8 @@ def source_secrets(submission, out, workdir):
 class LazyReferenceProcess:
     """The reference in a worker of its own, started only if a check asks (timings)."""
 
-    def __init__(self, assignment, support=None):
-        self.assignment, self.support = assignment, support
+    def __init__(self, assignment, support=None, follows=None):
+        self.assignment, self.support, self.follows = assignment, support, follows
         self.sandbox = None
         self.code = None
 
@@ -288,7 +288,8 @@ class LazyReferenceProcess:
         if name.startswith("_"):
             raise AttributeError(name)
         if self.code is None:
-            self.sandbox = Sandbox(self.assignment.directory, self.assignment.limits, support=self.support)
+            self.sandbox = Sandbox(self.assignment.directory, self.assignment.limits, support=self.support,
+                                   follows=self.follows)
             self.code = StudentCode(self.sandbox)
         return getattr(self.code, name)
 

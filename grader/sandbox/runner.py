@@ -186,7 +186,7 @@ def masked_folders():
 class Sandbox:
     """One worker at a time in `workdir`, under `limits` and `isolation`."""
 
-    def __init__(self, workdir, limits=None, isolation=None, support=None):
+    def __init__(self, workdir, limits=None, isolation=None, support=None, follows=None):
         self.workdir = str(workdir)
         self.support = None if support is None else str(support)  # worker code of the assignment's
         self.time_limit = None  # the running check's limit, as the timeout's message says it
@@ -200,6 +200,9 @@ class Sandbox:
         self.over_disk = None        # why the disk watch stopped the worker, for the request it broke
         self.disk_baseline = None
         self.deadline = None
+        # a sandbox whose deadline this one keeps when it has none of its own: the reference's
+        # worker, which a check uses for fair timings, keeps the check's time limit
+        self.follows = follows
 
     @property
     def deadline(self):
@@ -318,8 +321,9 @@ class Sandbox:
             self.start()
         # a check's deadline (set by the grading session) bounds every request it makes
         deadline = time.monotonic() + (timeout or self.limits.seconds_per_test)
-        if self.deadline is not None:
-            deadline = self.deadline if timeout is None else min(deadline, self.deadline)
+        clock = self if self.deadline is not None or self.follows is None else self.follows
+        if clock.deadline is not None:
+            deadline = clock.deadline if timeout is None else min(deadline, clock.deadline)
         try:
             self.send(wire.pack_message(message), deadline)
             answer = self.read_answer(deadline)
@@ -327,7 +331,7 @@ class Sandbox:
             raise self.disk_problem() or SandboxCrashed(self.crash_message(label)) from None
         except TimeoutError:
             self.stop()
-            limit = self.time_limit or f"the time limit of {self.limits.seconds_per_test:g} s"
+            limit = clock.time_limit or f"the time limit of {self.limits.seconds_per_test:g} s"
             raise SandboxTimeout(f"{label} did not finish within {limit} "
                                  "(an infinite loop, or much slower code than needed?)") from None
         except wire.MessageTooLarge as exc:
