@@ -68,7 +68,7 @@ GOALS = {"grade": 60.0, "grade_better": 20.0, "memory_mb": 700.0, "sandbox": 1.2
          "hang_margin_s": 60.0,  # a hanging submission's grade: at most seconds_total + this
          "gradescope_s": 600.0}  # Gradescope's default timeout of an autograder run
 GPU_RESULTS = HERE / "gpu_training.json"
-SECTIONS = "grade,memory,sandbox,pytest,epoch,relu,relu_memory,gpu,hang,assignments"
+SECTIONS = "grade,memory,sandbox,pytest,epoch,relu,relu_memory,gpu,hang,assignments,limits"
 HANG_TIMEOUT_S = 900  # the hanging grade is killed after this (it would miss both goals)
 
 
@@ -627,7 +627,38 @@ def relu_rows(results):
 
 
 def new_rows(results):
-    return pytest_rows(results) + hang_rows(results) + assignment_rows(results)
+    return pytest_rows(results) + hang_rows(results) + assignment_rows(results) + limit_rows(results)
+
+
+LIMIT_MEASURES = {  # limits.py's measures: what each is
+    "truth": "the truth tables on the costliest network they accept (OR with layers scaling by 1e300 and "
+             "1e-300, exact arithmetic just under MAX_EXACT_COST, every point in doubt)",
+    "unpack": "unpacking and reading the largest mlp_numpy submission the unpacker accepts (both sources just "
+              "under MAX_SOURCE_BYTES of the costliest Python to parse, a helper, data files up to MAX_BYTES), "
+              "with every static check on every source",
+    "unpack-notebook": "the same for relu_nets' modules.ipynb at the notebook limits",
+    "grade": "`grade()` of that largest mlp_numpy submission, every check (the grader process; its workers "
+             "have limits of their own)",
+}
+
+
+def grader_at_the_limits():
+    """limits.py's figures, each measured in a fresh interpreter: {measure: {"seconds", "peak_mb", ...}}."""
+    found = {}
+    for name in LIMIT_MEASURES:
+        done = subprocess.run([PYTHON, str(HERE / "limits.py"), "--one", name], cwd=ROOT, capture_output=True,
+                              text=True)
+        if done.returncode:
+            raise RuntimeError(f"limits.py {name} failed:\n{done.stderr[-2000:]}")
+        found[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        progress(f"limits {name}: {found[name]['seconds']} s, {found[name]['peak_mb']} MB")
+    return found
+
+
+def limit_rows(results):
+    return [f"| 11 | The grader's own work at the limits it allows: {LIMIT_MEASURES[name]}; a fresh interpreter's "
+            f"peak resident size (ru_maxrss) | {r['seconds']:.1f} s; {r['peak_mb']} MB | bounded: no more than "
+            f"a check's time limit, memory information | - |" for name, r in results.get("limits", {}).items()]
 
 
 def pytest_rows(results):
@@ -842,6 +873,8 @@ def main():
         results["hang"] = hanging_grade(args)
     if "assignments" in args.only:
         results["assignments"] = every_assignment(args)
+    if "limits" in args.only:
+        results["limits"] = grader_at_the_limits()
     info["load_after"] = os.getloadavg()
     text = report(args, info, results)
     text += f"\nThe whole run took {time.perf_counter() - started:.0f} s.\n"

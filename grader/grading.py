@@ -5,15 +5,17 @@ grader's process (grader/checks/plugin.py), from plain data.
 """
 import contextlib
 import importlib.util
+import io
 import os
 import shutil
 import sys
 import tempfile
+import tokenize
 from pathlib import Path
 
 from grader import paths
 from grader.checks.collect import run_pytest
-from grader.checks.static import MAX_SOURCE_BYTES, OversizedSource
+from grader.checks.static import MAX_SOURCE_BYTES, OversizedSource, UnreadableSource
 from grader.checks.plugin import GradingSession
 from grader.implementations import WORKER_PACKAGE, ReferenceCode, StudentCode
 from grader.results import AFTER_PUBLISHED, VISIBLE, Results, TestResult
@@ -181,8 +183,18 @@ def read_sources(workdir, files):
             if len(data) > MAX_SOURCE_BYTES:
                 sources[name] = OversizedSource(name, os.stat(path).st_size)
             else:
-                sources[name] = data.decode("utf-8", errors="replace")
+                sources[name] = as_python_reads(name, data)
     return sources
+
+
+def as_python_reads(name, data):
+    """The text Python runs from the bytes of a source file: decoded as its encoding declaration
+    (or byte-order mark) says, else as UTF-8; what Python refuses to decode is an UnreadableSource."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return UnreadableSource(name, f"{name} cannot be read as Python source: {exc}")
 
 
 def sandbox_uid(slot):

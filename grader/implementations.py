@@ -12,6 +12,7 @@ Remote handles; the reference's side is imported into the grader itself.
 """
 import importlib
 import importlib.util
+import random
 import re
 import sys
 import time
@@ -21,6 +22,7 @@ import numpy as np
 
 from grader.sandbox import wire
 from grader.sandbox.runner import StudentError
+from grader.sandbox.worker import fresh_copies
 
 # solutions/ID/worker/ is importable under this name in the student's worker.
 WORKER_PACKAGE = "assignment_worker"
@@ -119,11 +121,22 @@ class StudentCode:
         return self._ask("storing an input", {"op": "keep", "value": self._send(value)})
 
     def seconds(self, target, *args, times=1, **kwargs):
-        """Wall time, measured here, of `times` calls of a Remote `target`."""
+        """Wall time, measured here, of `times` calls of a Remote `target`, each on fresh copies
+        of the arguments made beforehand (worker.fresh_copies): a timed call looks like any other."""
+        calls = self._ask("copying the timed calls' inputs", {
+            "op": "vary", "times": int(times), "seed": random.randrange(2**32),
+            "args": self._send(list(args)), "kwargs": self._send(kwargs)})
         start = time.perf_counter()
-        self._ask(target._label, {"op": "repeat", "handle": target._handle.number, "times": int(times),
-                                  "args": self._send(list(args)), "kwargs": self._send(kwargs)})
+        self._ask(target._label, {"op": "repeat", "handle": target._handle.number, "calls": calls._handle.number})
         return time.perf_counter() - start
+
+    def mapped_libraries(self):
+        """The installed packages with compiled code in the worker, read from outside it."""
+        return self.sandbox.mapped_libraries()
+
+    def restart(self):
+        """A fresh worker for the next request: nothing another check loaded in it remains."""
+        self.sandbox.stop()
 
     def output(self):
         return self.sandbox.output()
@@ -231,10 +244,17 @@ class ReferenceCode:
         return value
 
     def seconds(self, target, *args, times=1, **kwargs):
+        calls = fresh_copies(args, kwargs, times, random.randrange(2**32))
         start = time.perf_counter()
-        for _ in range(times):
-            target(*args, **kwargs)
+        for call_args, call_kwargs in calls:
+            target(*call_args, **call_kwargs)
         return time.perf_counter() - start
+
+    def mapped_libraries(self):
+        return []
+
+    def restart(self):
+        pass
 
     def output(self):
         return ""

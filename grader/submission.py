@@ -630,7 +630,16 @@ def _notebook_to_python(raw: bytes) -> tuple[str, int, list[str]]:
     details = [f"removed {removed} IPython line(s)"] if removed else []
     if left_out:
         details.append(f"left out cell(s) not valid Python: {'; '.join(left_out)}")
-    return "\n\n".join(chunks) + "\n", len(code_cells), details
+    # Jupyter runs a cell's text as it is: a cell's own "# coding:" line must not change how
+    # Python decodes the file, so the file declares UTF-8 first.
+    text = NOTEBOOK_HEADER + "\n\n".join(chunks) + "\n"
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise _TooCostly(f"holds {_mb(len(text))} of code with its cell marks, more than the "
+                         f"{_size(MAX_SOURCE_BYTES)} the grader reads of one source file")
+    return text, len(code_cells), details
+
+
+NOTEBOOK_HEADER = "# -*- coding: utf-8 -*-\n"
 
 
 def _cell_text(cell: dict) -> str:

@@ -435,19 +435,20 @@ def insert(base, snippet, where):
 def assemble(assignment, source, folder, targets=None):
     """The submission of the folder `source` in the new folder `folder`: a file of the
     assignment present is used as it is; absent, the reference's own is copied; X.append.py
-    is appended to the reference's X.py; any other file (but *.md) is copied; `targets`
-    goes to targets.json."""
+    is appended to the reference's X.py and X.prepend.py put before it; any other file (but
+    *.md) is copied; `targets` goes to targets.json."""
     folder.mkdir(parents=True)
     for expected in assignment.files:
-        own, tail = source / expected, source / expected.replace(".py", ".append.py")
+        own = source / expected
+        head, tail = (source / expected.replace(".py", f".{end}.py") for end in ("prepend", "append"))
         if own.exists():
             text = own.read_text()
         else:
             text = (assignment.directory / expected).read_text()
-            text += tail.read_text() if tail.exists() else ""
+            text = (head.read_text() if head.exists() else "") + text + (tail.read_text() if tail.exists() else "")
         (folder / expected).write_text(text)
     for extra in source.iterdir():
-        if extra.name not in assignment.files and not extra.name.endswith((".append.py", ".md")):
+        if extra.name not in assignment.files and not extra.name.endswith((".append.py", ".prepend.py", ".md")):
             shutil.copy(extra, folder / extra.name)
     if targets is not None:
         (folder / "targets.json").write_text(json.dumps(targets))

@@ -31,12 +31,14 @@ def graded(tmp_path_factory):
     """{name: Graded} of every attack of this file, graded once."""
     root = tmp_path_factory.mktemp("relu_nets_hostile")
 
-    def job(name, keep):
+    def job(name, keep, include_hidden=False):
         folder = assemble(ASSIGNMENT, HOSTILE / name, root / name / "submission")
-        return Job(name, "relu_nets", folder, root / name / "results.json", keep=frozenset(keep))
+        return Job(name, "relu_nets", folder, root / name / "results.json", keep=frozenset(keep),
+                   include_hidden=include_hidden)
 
     return grade_many([job("patched_torch", MODULES), job("hidden_autograd", BACKWARDS),
-                       job("reenabled_autograd", BACKWARDS)])
+                       job("reenabled_autograd", BACKWARDS),
+                       job("cached_speed", {"tests_hidden.py::grad_w_speed"}, include_hidden=True)])
 
 
 def test_patching_torch_in_the_worker_changes_no_verdict(graded):
@@ -55,3 +57,11 @@ def test_autograd_reached_through_computed_names_is_caught(graded, name):
     assert {"linear_backward", "relu_backward", NO_AUTOGRAD} <= result.failed, result.failed
     assert "computed name" in result.output(NO_AUTOGRAD), result.output(NO_AUTOGRAD)
     assert "autograd" in result.output("linear_backward"), result.output("linear_backward")
+
+
+def test_a_cache_of_earlier_inputs_does_not_pass_the_speed_check(graded):
+    """Every timed call gets inputs no earlier call had (new objects, new values)."""
+    result = graded["cached_speed"]
+    assert_sound(result)
+    assert "grad_w_speed" in result.failed, result.output("grad_w_speed")
+    assert "the reference's" in result.output("grad_w_speed"), result.output("grad_w_speed")

@@ -212,6 +212,15 @@ def test_notebook_is_converted_and_ipython_lines_dropped(tmp_path, workdir):
     assert got.notes[0].startswith("mlp.py was taken from mlp.ipynb (5 code cells)")
 
 
+def test_a_cells_encoding_declaration_runs_as_jupyter_runs_it(tmp_path, workdir):
+    """Jupyter ignores "# coding:" in a cell; so does Python reading the converted file."""
+    make_folder(tmp_path / "sub", {"mlp.ipynb": notebook("# coding: unicode_escape\n# a comment\\nHIDDEN = 1", MLP)})
+    prepare_submission(tmp_path / "sub", workdir, EXPECTED)
+    scope = {}  # compiled from bytes, as an import compiles it
+    exec(compile((workdir / "mlp.py").read_bytes(), "mlp.py", "exec"), scope)
+    assert "forward" in scope and "HIDDEN" not in scope
+
+
 def test_notebook_cell_that_is_not_python_is_left_out(tmp_path, workdir):
     make_folder(tmp_path / "sub", {"mlp.ipynb": notebook(MLP, "def broken(:\n")})
     got = prepare_submission(tmp_path / "sub", workdir, EXPECTED)

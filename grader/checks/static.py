@@ -1,9 +1,11 @@
 """Checks that read the student's source without running it.
 
-Parsing costs the grader far more than the source's size (ast.parse: up to 700
-bytes of memory per byte of source), so no function here parses a source over
-MAX_SOURCE_BYTES: it fails the check instead (CheckFailed), as it does for an
-OversizedSource, which grading.read_sources hands over for a file it did not read.
+The grader reads each submitted file as Python does (grading.read_sources: the
+encoding its declaration names). Parsing costs the grader far more than the
+source's size (ast.parse: up to 700 bytes of memory per byte of source), so no
+function here parses a source over MAX_SOURCE_BYTES: it fails the check instead
+(CheckFailed), as it does for the UnreadableSource that stands for a file the
+grader did not read.
 """
 import ast
 
@@ -12,24 +14,34 @@ from grader.checks.registry import CheckFailed
 MAX_SOURCE_BYTES = 256 * 2**10  # as the unpacker allows a submitted .py (grader/submission.py)
 
 
-class OversizedSource(str):
-    """Stands in `sources` for a submitted file too large to read: an empty str that knows its name
-    and size, on which every function here fails the check."""
+class UnreadableSource(str):
+    """Stands in `sources` for a submitted file not read as text: an empty str that knows its
+    name and why (an encoding Python refuses too)."""
+
+    def __new__(cls, name, problem):
+        text = super().__new__(cls, "")
+        text.name, text.problem = name, problem
+        return text
+
+
+class OversizedSource(UnreadableSource):
+    """A submitted file too large to read."""
 
     def __new__(cls, name, size):
-        text = super().__new__(cls, "")
-        text.name, text.size = name, size
+        text = super().__new__(cls, name, f"{name} is {size / 2**10:.0f} KB, more than the "
+                               f"{MAX_SOURCE_BYTES // 2**10} KB the grader reads of one source file: not checked")
+        text.size = size
         return text
 
 
 def expect_readable(source, filename=None):
-    """Fail the check, saying why, when `source` is too large for the grader to parse."""
-    oversized = isinstance(source, OversizedSource)
-    if oversized or len(source) > MAX_SOURCE_BYTES:
-        name = source.name if oversized else filename or "a submitted source"
-        size = source.size if oversized else len(source.encode("utf-8", "surrogatepass"))
-        raise CheckFailed(f"{name} is {size / 2**10:.0f} KB, more than the {MAX_SOURCE_BYTES // 2**10} KB "
-                          "the grader reads of one source file: not checked")
+    """Fail the check, saying why, when `source` was not read or is too large for the grader to parse."""
+    if isinstance(source, UnreadableSource):
+        raise CheckFailed(source.problem)
+    if len(source) > MAX_SOURCE_BYTES:
+        size = len(source.encode("utf-8", "surrogatepass"))
+        raise CheckFailed(f"{filename or 'a submitted source'} is {size / 2**10:.0f} KB, more than the "
+                          f"{MAX_SOURCE_BYTES // 2**10} KB the grader reads of one source file: not checked")
 
 
 def _parse(source):
@@ -51,10 +63,36 @@ def imported_modules(source):
             names = ["a module by name (__import__/importlib)"]
         elif isinstance(node, ast.Name) and node.id in ("exec", "eval"):
             names = [f"code through {node.id}()"]
+        elif isinstance(node, ast.Name) and node.id in RUNTIME_NAMES:
+            names = [f"names built at run time ({node.id})"]
         else:
             continue
         for name in names:
             found[name] = min(found.get(name, node.lineno), node.lineno)
+    return found
+
+
+RUNTIME_NAMES = ("__builtins__", "__loader__", "__spec__")
+
+
+def submitted_imports(sources, filename):
+    """The other submitted files (names in `sources.files`) that `filename` imports, and those they
+    import in turn, in the order found."""
+    stems = {name.removesuffix(".py"): name for name in getattr(sources, "files", sources) if name.endswith(".py")}
+    found, queue = [], [filename]
+    while queue:
+        source = sources.get(queue.pop(0))
+        if source is None or isinstance(source, UnreadableSource) or len(source) > MAX_SOURCE_BYTES:
+            continue
+        try:
+            names = imported_modules(source)
+        except SyntaxError:
+            continue
+        for name in names:
+            other = stems.get(name)
+            if other and other != filename and other not in found:
+                found.append(other)
+                queue.append(other)
     return found
 
 
@@ -82,6 +120,8 @@ def _calls_importer(func):
 
 def syntax_problem(source, filename):
     """None, or one line saying where the source fails to parse (a source too large to read fails the check)."""
+    if isinstance(source, UnreadableSource) and not isinstance(source, OversizedSource):
+        return source.problem  # Python refuses to decode it too
     expect_readable(source, filename)
     try:
         compile(source, filename, "exec", dont_inherit=True)
@@ -96,7 +136,7 @@ def syntax_problem(source, filename):
 # backward needs none of them. Turning autograd *off* (no_grad, set_grad_enabled(False),
 # requires_grad=False) is allowed.
 AUTOGRAD_NAMES = {"autograd", "enable_grad", "_set_grad_enabled", "retain_grad", "grad_fn",
-                  "functorch", "vjp", "jvp", "jacrev", "jacfwd"}
+                  "functorch", "vjp", "jvp", "jacrev", "jacfwd", "grad_and_value", "hessian", "linearize"}
 AUTOGRAD_MODULES = ("torch.autograd", "torch.func", "functorch")
 GRAPH_KEYWORDS = {"retain_graph", "create_graph"}
 
@@ -130,6 +170,11 @@ def _autograd_use(node):
         return node.id if node.id in AUTOGRAD_NAMES else None
     if isinstance(node, ast.Attribute) and node.attr in AUTOGRAD_NAMES:
         return f".{node.attr}"
+    if isinstance(node, ast.Attribute) and node.attr == "func" and isinstance(node.value, ast.Name) \
+            and node.value.id == "torch":
+        return "torch.func"
+    if isinstance(node, ast.Name) and node.id in RUNTIME_NAMES:
+        return f"names built at run time ({node.id})"
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
             [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]

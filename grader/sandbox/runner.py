@@ -416,6 +416,12 @@ class Sandbox:
         uid = self.isolation.uid if os.geteuid() == 0 else None
         return resident_mb(self.process.pid, uid)
 
+    def mapped_libraries(self):
+        """The installed packages with compiled code in the worker now (see mapped_libraries)."""
+        if self.process is None:
+            return []
+        return mapped_libraries(self.process.pid, self.isolation.uid if os.geteuid() == 0 else None)
+
     def crash_message(self, label):
         try:
             code = self.process.wait(timeout=CRASH_WAIT_SECONDS)
@@ -459,23 +465,57 @@ def _error_fields(error):
 PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def resident_mb(pgid, uid=None):
-    """Sum of the resident sizes of the processes in group `pgid` or owned by `uid`."""
-    pages = 0
+def processes_of(pgid, uid=None):
+    """The pids of the processes in group `pgid` or owned by `uid`, with their /proc stat fields
+    after the command name (fields[2]: process group, [21]: resident pages)."""
     if not os.path.isdir("/proc"):  # a student's own machine without procfs: nothing to watch
-        return 0.0
+        return
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/stat", "rb") as f:
                 stat = f.read()
-            fields = stat[stat.rindex(b")") + 2:].split()  # fields[2]: process group, [21]: rss pages
+            fields = stat[stat.rindex(b")") + 2:].split()
             if int(fields[2]) == pgid or (uid is not None and entry.stat().st_uid == uid):
-                pages += int(fields[21])
+                yield entry.name, fields
         except (OSError, ValueError, IndexError):
             continue
+
+
+def resident_mb(pgid, uid=None):
+    """Sum of the resident sizes of the processes in group `pgid` or owned by `uid`."""
+    pages = 0
+    for _, fields in processes_of(pgid, uid):
+        with contextlib.suppress(ValueError, IndexError):
+            pages += int(fields[21])
     return pages * PAGE_MB
+
+
+def site_folders():
+    import site
+    import sysconfig
+    folders = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")} | set(site.getsitepackages())
+    return tuple(os.path.realpath(folder) + os.sep for folder in folders)
+
+
+def mapped_libraries(pgid, uid=None):
+    """The installed packages (top-level names, 'numpy' for numpy.libs too) whose compiled code is
+    mapped into the processes of group `pgid` or of `uid`: read from /proc, outside the worker."""
+    folders, found = site_folders(), set()
+    for pid, _ in processes_of(pgid, uid):
+        try:
+            with open(f"/proc/{pid}/maps", "rb") as f:
+                maps = f.read(1 << 24).decode("utf-8", "replace")
+        except OSError:
+            continue
+        for line in maps.splitlines():
+            fields = line.split(None, 5)
+            path = fields[5] if len(fields) == 6 else ""
+            folder = next((f for f in folders if path.startswith(f)), None)
+            if folder and ".so" in path:
+                found.add(path[len(folder):].split(os.sep)[0].split(".")[0].split("-")[0])
+    return sorted(found)
 
 
 # -- the watchdog over the grader's own work ------------------------------------------

@@ -6,7 +6,7 @@ plain data (see wire.py) or a handle to an object kept here.
 
 Requests: {"op": "import", "module"} | {"op": "get", "handle", "name"} |
 {"op": "call", "handle", "args", "kwargs"} | {"op": "keep", "value"} |
-{"op": "repeat", "handle", "args", "kwargs", "times"} | {"op": "seed", "seed"} |
+{"op": "vary", "args", "kwargs", "times", "seed"} | {"op": "repeat", "handle", "calls"} | {"op": "seed", "seed"} |
 {"op": "draw", "count"} | {"op": "set", "handle", "name", "value"}.
 
 Torch is imported here only when student code imports it, or when the grader
@@ -19,7 +19,7 @@ import traceback
 
 import numpy as np
 
-from grader.sandbox import wire
+from grader.sandbox import watch, wire
 
 objects = {}
 
@@ -81,9 +81,43 @@ def op_call(msg):
     return objects[msg["handle"]](*from_wire(msg["args"]), **from_wire(msg["kwargs"]))
 
 
+def fresh_copies(args, kwargs, times, seed):
+    """`times` fresh (args, kwargs) for timed calls: every array or tensor replaced by new values of
+    its shape, dtype and scale (floats drawn anew with its mean and spread, integers shuffled), so
+    that no timed call sees an object, or values, that another call saw."""
+    rng = np.random.default_rng(seed)
+
+    def fresh_array(array):
+        if np.issubdtype(array.dtype, np.floating) and array.size:
+            spread = float(array.std()) or abs(float(array.mean())) * 1e-3 or 1e-3
+            return (array.mean() + spread * rng.standard_normal(array.shape)).astype(array.dtype)
+        if np.issubdtype(array.dtype, np.integer):
+            return rng.permutation(array.ravel()).reshape(array.shape)
+        return array.copy()
+
+    def fresh(value):
+        if isinstance(value, np.ndarray):
+            return fresh_array(value)
+        if type(value).__name__ == "Tensor" and hasattr(value, "numpy"):
+            import torch
+            return torch.from_numpy(fresh_array(value.detach().cpu().numpy())).to(value.device)
+        if type(value) in (list, tuple):
+            return type(value)(fresh(v) for v in value)
+        if type(value) is dict:
+            return {k: fresh(v) for k, v in value.items()}
+        return value
+
+    return [(fresh(list(args)), fresh(dict(kwargs))) for _ in range(times)]
+
+
+def op_vary(msg):
+    calls = fresh_copies(from_wire(msg["args"]), from_wire(msg["kwargs"]), msg["times"], msg["seed"])
+    return keep(calls)
+
+
 def op_repeat(msg):
-    target, args, kwargs = objects[msg["handle"]], from_wire(msg["args"]), from_wire(msg["kwargs"])
-    for _ in range(msg["times"]):
+    target, calls = objects[msg["handle"]], objects.pop(msg["calls"])
+    for args, kwargs in calls:
         target(*args, **kwargs)
 
 
@@ -103,7 +137,7 @@ def op_draw(msg):
     return np.random.uniform(0, 1, msg["count"])
 
 
-OPS = {"import": op_import, "get": op_get, "call": op_call, "repeat": op_repeat,
+OPS = {"import": op_import, "get": op_get, "call": op_call, "vary": op_vary, "repeat": op_repeat,
        "keep": op_keep, "seed": op_seed, "draw": op_draw, "set": op_set}
 
 
@@ -139,6 +173,7 @@ def main():
     if os.environ.get("GRADER_WORKER_SUPPORT"):  # the assignment's worker/ code, as assignment_worker
         sys.path.insert(0, os.environ["GRADER_WORKER_SUPPORT"])
     sys.dont_write_bytecode = True
+    watch.install(workdir)
     requests = os.fdopen(int(sys.argv[1]), "rb", buffering=0)
     answers = os.fdopen(int(sys.argv[2]), "wb")
     serve(requests, answers, workdir)

@@ -16,9 +16,9 @@ form is.
 """
 import numpy as np
 
-from grader.checks import (CheckFailed, as_array, check, expect, expect_close, expect_filled_in, expect_form,
-                           expect_gradient, expect_kind, imported_modules, named, one_number, show,
-                           syntax_problem, worker_module)
+from grader.checks import (CheckFailed, as_array, check, expect, expect_close, expect_form, expect_gradient,
+                           expect_kind, named, one_number, show, worker_module)
+from grader.checks.rules import expect_numpy_only
 from grader.checks.truth_table import as_weight_list, evaluate, expect_architecture
 
 functions = worker_module(__file__, "functions")  # runs in your worker too: f from its description
@@ -441,20 +441,7 @@ def gradients_central_differences(student):
 @check(points=0.5, part="Q5 gradients")
 def numpy_only(student, sources):
     """backprop_scratch.py uses numpy only: no autograd library, in its imports or at run time"""
-    source = sources.get("backprop_scratch.py")
-    expect(source is not None, "backprop_scratch.py is missing from the submission")
-    problem = syntax_problem(source, "backprop_scratch.py")
-    expect(problem is None, f"backprop_scratch.py does not parse: {problem}")
-    others = sorted((line, name) for name, line in imported_modules(source).items()
-                    if name not in ("numpy", "__future__"))
-    expect(not others, "backprop_scratch.py may import numpy only; found "
-           + ", ".join(f"{name} (line {line})" for line, name in others))
     params, X, y = scratch_problem(np.random.default_rng(8), 4, 3, 5, 3)
-    expect_filled_in(lambda: student.backprop_scratch.gradients(params, X, y), "gradients")
-    probe = student.worker("runtime")
-    names = probe.foreign_names(student.backprop_scratch)
-    expect(not names, "backprop_scratch.py holds names from other libraries than numpy: "
-           + ", ".join(f"{name} (from {library})" for name, library in sorted(names.items())))
-    called = probe.libraries_called(student.backprop_scratch.gradients, [params, X, y])
-    expect(not called, f"gradients(params, X, y) ran code of {', '.join(called)}: compute the gradients with "
-           "numpy alone")
+    expect_numpy_only(student, sources, "backprop_scratch.py", lambda scratch: [
+        ("gradients(params, X, y)", scratch.gradients, [params, X, y]),
+        ("forward(params, X)", scratch.forward, [params, X])])

@@ -10,8 +10,9 @@ and seeds.
 """
 import numpy as np
 
-from grader.checks import (CheckFailed, as_array, best_time, check, expect, expect_close, expect_equal, expect_fast,
+from grader.checks import (as_array, best_time, check, expect, expect_close, expect_equal, expect_fast,
                            expect_form, sibling, worker_module)
+from grader.checks.rules import expect_no_python_loops
 from grader.checks.truth_table import expect_decision, far_away, near_axes
 
 training = worker_module(__file__, "training")
@@ -161,25 +162,12 @@ def grad_w_step_at_zero(student):
                  "grad_W(W, x) with (W x)[0] = 0 exactly (row 0 of the gradient needs step(0) = 1)")
 
 
-def expect_no_python_loops(sources, function="grad_W", filename="backprop.py"):
-    """The homework asks for grad_W in matrix products: a row loop over d can still run within
-    10x of the reference (one numpy call per row), so the source is read for loops as well."""
-    from grader.checks.static import python_loops, syntax_problem
-    source = sources.get(filename)
-    if source is None or syntax_problem(source, filename):
-        return  # running grad_W says what is wrong
-    loops = python_loops(source, function) or []
-    if loops:
-        line, header, where = loops[0]
-        inside = "" if where == function else f", in {where}, which {function} calls"
-        raise CheckFailed(f"{filename} line {line}: {function} loops in Python ({header}{inside}); "
-                          "write it with matrix products (np.outer, @)")
-
-
 @check(points=0.5, part="Q8 backprop")
 def grad_w_speed(student, reference_process, sources):
     """grad_W is vectorised: no Python loops, and within 10x of the reference's time for d = 400"""
-    expect_no_python_loops(sources)
+    # a row loop over d can still run within 10x of the reference (one numpy call per row),
+    # so the source is read for loops as well
+    expect_no_python_loops(sources, "backprop.py", "grad_W")
     rng = np.random.default_rng(103)
     W, x = rng.standard_normal((400, 400)) / 20, rng.standard_normal(400)
     reference_seconds = grad_w_time(reference_process, W, x)
@@ -232,8 +220,8 @@ def linear_backward_shapes(student, sources):
     with public.autograd_off(student):
         layer = public.linear_with(student, W, b)
         layer.forward(student.tensor(x))
-        public.backward_of(layer.backward, student.tensor(g1))
-        public.backward_of(layer.backward, student.tensor(g2))
+        public.backward_of(student, "Linear(4, 3).backward(g1)", layer.backward, student.tensor(g1))
+        public.backward_of(student, "Linear(4, 3).backward(g2)", layer.backward, student.tensor(g2))
         got_W, got_b = layer.grad_weight, layer.grad_bias
     where = "Linear(4, 3): grad_weight and grad_bias after forward(x) and two backward calls"
     public.expect_close(got_W, g2.T @ x, f"{where} (backward sets the gradients of its last call)",
@@ -256,7 +244,8 @@ def relu_backward_shapes(student, sources):
         layer = student.modules.ReLU()
         layer.forward(student.tensor(x1))
         layer.forward(student.tensor(x2))
-        got = public.backward_of(layer.backward, student.tensor(upstream))
+        got = public.backward_of(student, "ReLU.backward after two forward calls", layer.backward,
+                                 student.tensor(upstream))
     public.expect_close(got, upstream * (x2 > 0), "ReLU.backward after two forward calls: the mask of the "
                         "last input", public.RTOL, public.ATOL)
 

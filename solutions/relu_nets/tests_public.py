@@ -13,8 +13,9 @@ passes, autograd for gradients, and the grader's own training loop
 (worker/training.py) for train_epoch and evaluate. Your code runs in a sandbox;
 tensors reach it as float64 torch tensors and what it returns comes back as
 numbers. Your backward methods run with autograd switched off
-(torch.set_grad_enabled(False)), and modules.py is read for uses of autograd:
-gradients must be computed by hand.
+(torch.set_grad_enabled(False)) and watched by PyTorch's profiler for autograd
+at work (torch.func too), and modules.py, with the files it imports, is read
+for uses of autograd: gradients must be computed by hand.
 """
 import functools
 import time
@@ -24,6 +25,7 @@ import numpy as np
 
 from grader.checks import (as_array, check, counted_elsewhere, expect, expect_close, expect_form,
                            expect_gradient, expect_kind, hinted, named, worker_module)
+from grader.checks.rules import autograd_during, autograd_findings
 from grader.checks.truth_table import (Rule, as_weight_list, corners, evaluate, expect_architecture,
                                        expect_decision, grid, near_axes)
 
@@ -332,7 +334,7 @@ NO_AUTOGRAD = "No autograd"
 TRAINING_RUN = "Training run"
 AUTOGRAD_ERRORS = ("require grad", "grad_fn", "autograd", "through the graph", "'NoneType' object has no attribute")
 NO_AUTOGRAD_HINT = ("backward runs with autograd switched off (torch.set_grad_enabled(False)): "
-                    "compute the gradient by hand, without .backward() or torch.autograd")
+                    "compute the gradient by hand, without .backward(), torch.autograd or torch.func")
 
 
 # -- modules.py helpers ------------------------------------------------------------------
@@ -374,24 +376,18 @@ def autograd_off(impl):
             side.set_grad_enabled(True)
 
 
-def backward_of(call, *args):
-    """A backward call's result; an error that autograd being off explains says so."""
+def backward_of(impl, what, call, *args):
+    """A backward call's result, watched for autograd at run time; an error that autograd being
+    off explains says so."""
     with hinted(AUTOGRAD_ERRORS, NO_AUTOGRAD_HINT):
-        return call(*args)
+        return autograd_during(impl, what, call, *args)
 
 
-def autograd_findings(sources, classes=()):
-    """Uses of autograd in modules.py inside `classes` or outside every class, as one line."""
-    from grader.checks.static import autograd_uses, syntax_problem
-    source = sources.get("modules.py")
-    if source is None or syntax_problem(source, "modules.py"):
-        return ""  # the import fails and says why
-    found = [(line, what) for line, what, where in autograd_uses(source) if where is None or where in classes]
-    return ", ".join(f"line {line}: {what}" for line, what in found[:5])
+CONTRACT_CLASSES = ("Linear", "ReLU", "CrossEntropyLoss", "Sequential")
 
 
 def expect_no_autograd(sources, name):
-    found = autograd_findings(sources, (name,))
+    found = autograd_findings(sources, "modules.py", (name,), CONTRACT_CLASSES)
     expect(not found, f"modules.py uses autograd where {name} (or a helper) computes its gradients "
                       f"({found}); {NO_AUTOGRAD_HINT}")
 
@@ -436,7 +432,7 @@ def expect_linear_backward(impl, W, b, x, upstream, where):
     with autograd_off(impl):
         layer = linear_with(impl, W, b)
         layer.forward(impl.tensor(x))
-        grad_in = backward_of(layer.backward, impl.tensor(upstream))
+        grad_in = backward_of(impl, f"{where}: Linear.backward", layer.backward, impl.tensor(upstream))
         got_W, got_b = layer.grad_weight, layer.grad_bias
     expect_close(grad_in, grad_x, f"{where}: the returned gradient wrt x", RTOL, ATOL)
     expect_close(got_W, grad_W, f"{where}: .grad_weight (shape (out, in), like weight)", RTOL, ATOL)
@@ -459,7 +455,7 @@ def expect_relu_backward(impl, x, upstream, where):
     with autograd_off(impl):
         layer = impl.modules.ReLU()
         out = layer.forward(impl.tensor(x))
-        got = backward_of(layer.backward, impl.tensor(upstream))
+        got = backward_of(impl, f"{where}: ReLU.backward", layer.backward, impl.tensor(upstream))
     expect_close(out, np.maximum(x, 0), f"{where}: ReLU.forward(x), which backward relies on", RTOL, ATOL)
     expect_close(got, expected, f"{where}: ReLU.backward(grad_out)", RTOL, ATOL)
 
@@ -480,7 +476,7 @@ def expect_cross_entropy(impl, logits, targets, where):
     with autograd_off(impl):
         loss_fn = impl.modules.CrossEntropyLoss()
         got_loss = loss_fn.forward(impl.tensor(logits), impl.tensor(targets))
-        got = backward_of(loss_fn.backward)
+        got = backward_of(impl, f"{where}: CrossEntropyLoss.backward", loss_fn.backward)
     expect_close(got_loss, float(loss.detach()), f"{where}: forward(logits, targets), the mean cross-entropy "
                  "over the batch (vs torch.nn.functional.cross_entropy)", RTOL, ATOL)
     expect_close(got, expected, f"{where}: backward(), the gradient of the mean loss wrt the logits",
@@ -500,7 +496,7 @@ def cross_entropy_backward(student, sources):
 def no_autograd_anywhere(sources):
     """modules.py computes gradients by hand: no torch.autograd, requires_grad or enable_grad"""
     expect("modules.py" in sources, "modules.py is missing from the submission")
-    found = autograd_findings(sources, ("Linear", "ReLU", "CrossEntropyLoss", "Sequential"))
+    found = autograd_findings(sources, "modules.py", CONTRACT_CLASSES, CONTRACT_CLASSES)
     expect(not found, f"modules.py uses autograd: {found}. Every backward must compute its gradient by hand")
 
 

@@ -1,7 +1,9 @@
 """What the grader's own work costs at the limits this hardening allows: peak memory and time.
 
-    .venv/bin/python tests/hardening/bench.py            # every figure, as a table
-    .venv/bin/python tests/hardening/bench.py truth      # one of them: truth / unpack / grade
+    .venv/bin/python benchmarks/limits.py            # every figure, as JSON lines
+    .venv/bin/python benchmarks/limits.py truth      # one of them: truth / unpack / unpack-notebook / grade
+
+(benchmarks/run.py --only limits puts them in its table, row 11.)
 
 Each figure is measured in a fresh interpreter (its own peak resident size, ru_maxrss, and
 wall time), so that one measure's memory does not hide another's:
@@ -17,7 +19,6 @@ wall time), so that one measure's memory does not hide another's:
   workers are processes of their own, under their own limits).
 """
 import json
-import os
 import resource
 import shutil
 import subprocess
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def costliest_allowed_network():
@@ -89,7 +90,8 @@ def largest_notebook_submission(folder):
         if name != "modules.py":
             shutil.copy(assignment.directory / name, folder / name)
     code = (assignment.directory / "modules.py").read_text()
-    code += "\na = 0\nDATA = [" + "a," * ((MAX_SOURCE_BYTES - len(code.encode()) - 100) // 2) + "]\n"
+    # just under the limit once converted: the cell's mark and the file's encoding line count too
+    code += "\na = 0\nDATA = [" + "a," * ((MAX_SOURCE_BYTES - len(code.encode()) - 200) // 2) + "]\n"
     lines = int(MAX_NOTEBOOK_VALUES * 0.95)
     text = "x" * ((MAX_NOTEBOOK_BYTES - 4 * lines - len(code) - 4096) // lines)
     cells = [{"cell_type": "code", "metadata": {}, "source": code, "execution_count": 1,

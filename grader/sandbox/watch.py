@@ -1,0 +1,170 @@
+"""What the submission's code does at run time, seen from inside the worker.
+
+The rules worth points (numpy only, no autograd) are read from the source and
+backed here by what runs. `install(workdir)` puts an import watch first on
+sys.meta_path before any student code runs: it notes each module loaded while
+a submitted file is on the stack, however the name was built (an import
+statement, __import__, importlib, exec). A check then asks, on the
+submission's side: `imports_by_submission()`, `libraries_called(fn, args)` (a
+profile hook over one call) and `autograd_during(fn, *args)` (PyTorch's
+profiler over one call).
+
+These watches share the worker with the student's code: code written against
+them (editing sys.meta_path or this module) can hide from them. The grader's
+view from outside the process (grader.sandbox.runner.mapped_libraries) and its
+own checks of every value do not depend on them.
+"""
+import os
+import sys
+import types
+
+STANDARD = set(sys.stdlib_module_names) | {"builtins", "__main__"}
+_workdir = None
+_imports = []  # (top-level name, full name) loaded with a submitted file on the stack
+
+
+def top(name):
+    return (name or "").split(".")[0]
+
+
+def in_submission(filename):
+    return _workdir is not None and filename.startswith(_workdir)
+
+
+def _submission_on_stack(frame):
+    while frame is not None:
+        if in_submission(frame.f_code.co_filename):
+            return True
+        frame = frame.f_back
+    return False
+
+
+class ImportWatch:
+    """A meta path finder that finds nothing: it notes the name and lets the next finder load it."""
+
+    def find_spec(self, name, path=None, target=None):
+        if _submission_on_stack(sys._getframe(1)):
+            _imports.append((top(name), name))
+        return None
+
+
+def install(workdir):
+    """Watch the code under `workdir` (a real path ending in os.sep) for the rest of this process."""
+    global _workdir
+    _workdir = workdir
+    sys.meta_path.insert(0, ImportWatch())
+
+
+def imports_by_submission(allowed=("numpy",), own=()):
+    """Sorted top-level libraries outside `allowed`, the standard library and the submission's own
+    modules `own` that were loaded while the submission's code ran."""
+    return sorted({name for name, _ in _imports if name not in STANDARD and name not in allowed and name not in own})
+
+
+def library_of(value):
+    """The top-level package a module, function or class belongs to ('' when it has none)."""
+    if isinstance(value, types.ModuleType):
+        return top(value.__name__)
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
+        return top(getattr(value, "__module__", ""))
+    return ""
+
+
+def foreign_names(module, allowed=("numpy",)):
+    """{global name: library} for the module's globals from libraries outside `allowed` and the standard one."""
+    found = {}
+    for name, value in vars(module).items():
+        library = library_of(value)
+        if library and library not in allowed and library not in STANDARD and library != top(module.__name__):
+            found[name] = library
+    return found
+
+
+def libraries_called(function, args=(), kwargs=None, allowed=("numpy",)):
+    """The libraries outside `allowed`, the standard library and the submission's own files whose
+    Python functions or builtins run during function(*args, **kwargs), sorted.
+
+    An error of the function ends the watch; what it called until then counts.
+    """
+    seen = set()
+
+    def watch(frame, event, arg):
+        if event == "call":
+            if not in_submission(frame.f_code.co_filename):
+                seen.add(top(frame.f_globals.get("__name__")))
+        elif event == "c_call":
+            owner = getattr(arg, "__module__", None) or type(getattr(arg, "__self__", None)).__module__
+            seen.add(top(owner))
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        function(*args, **(kwargs or {}))
+    except Exception:
+        pass
+    finally:
+        if sys.getprofile() is not watch:
+            seen.add("(the profile hook was replaced)")
+        sys.setprofile(previous)
+    return sorted(name for name in seen if name and name not in allowed and name not in STANDARD)
+
+
+AUTOGRAD_EVENTS = ("autograd::engine::", "aten::_make_dual", "aten::_unpack_dual")
+START_MARK = "grader::autograd_watch"
+
+
+def autograd_during(function, *args):
+    """(function(*args), what of PyTorch's autograd ran meanwhile: sorted names, [] when nothing).
+
+    The autograd engine (.backward(), torch.autograd.grad, torch.func.grad/vjp/jacrev) and
+    forward-mode AD (torch.func.jvp/jacfwd) show in PyTorch's own profiler, whatever the
+    grad mode; a profiler stopped or restarted by the code shows as a finding too.
+    """
+    from torch.profiler import ProfilerActivity, profile, record_function
+    watch = profile(activities=[ProfilerActivity.CPU])
+    _silently(watch.__enter__)
+    with record_function(START_MARK):
+        pass
+    try:
+        value = function(*args)
+    finally:
+        names = _silently(lambda: _stop(watch))
+    found = sorted({_autograd_name(name) for name in names if name.startswith(AUTOGRAD_EVENTS)})
+    if START_MARK not in names:
+        found.append("(PyTorch's profiler, which watches for autograd, was stopped)")
+    return value, found
+
+
+def _stop(watch):
+    """The names of the events the profiler saw; none when the code stopped it already."""
+    try:
+        watch.__exit__(None, None, None)
+        return {event.name for event in watch.events()}
+    except (RuntimeError, AssertionError):
+        return set()
+
+
+def _silently(step):
+    """step(), with fds 1 and 2 on /dev/null: PyTorch's profiler logs its start and stop there,
+    and the student's output must hold only what the student's code printed."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return step()
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        return step()
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved + [null]:
+            os.close(fd)
+
+
+def _autograd_name(event):
+    """'MmBackward0' for 'autograd::engine::evaluate_function: MmBackward0'; forward AD by its op."""
+    return event.rsplit(": ", 1)[-1].removeprefix("torch::autograd::").removeprefix("aten::")
