@@ -91,3 +91,24 @@ alias = grad_W
     assert python_loops(source, "alias") == found  # a plain alias is followed
     assert python_loops(source, "missing") is None
     assert python_loops("import numpy as np\n\ndef grad_W(W, x):\n    return np.outer(x, x)\n", "grad_W") == []
+
+
+def test_python_loops_are_found_in_helper_classes_and_in_calls_that_loop():
+    from grader.checks.static import python_loops
+    source = '''
+import numpy as np
+
+class _Rows:
+    @staticmethod
+    def each(W, x):
+        return [np.dot(w, x) for w in W]
+
+row = lambda w, x: np.dot(w, x)
+
+def grad_W(W, x):
+    _Rows.each(W, x)
+    return np.apply_along_axis(row, 1, W, x)
+'''
+    found = python_loops(source, "grad_W")
+    assert [(line, what[:22], where) for line, what, where in found] == [
+        (7, "a list comprehension: ", "_Rows.each"), (13, "np.apply_along_axis(..", "grad_W")]

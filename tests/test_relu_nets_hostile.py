@@ -38,7 +38,8 @@ def graded(tmp_path_factory):
 
     return grade_many([job("patched_torch", MODULES), job("hidden_autograd", BACKWARDS),
                        job("reenabled_autograd", BACKWARDS),
-                       job("cached_speed", {"tests_hidden.py::grad_w_speed"}, include_hidden=True)])
+                       job("cached_speed", {"tests_hidden.py::grad_w_speed"}, include_hidden=True),
+                       job("hidden_loop", {"tests_hidden.py::grad_w_speed"}, include_hidden=True)])
 
 
 def test_patching_torch_in_the_worker_changes_no_verdict(graded):
@@ -65,3 +66,11 @@ def test_a_cache_of_earlier_inputs_does_not_pass_the_speed_check(graded):
     assert_sound(result)
     assert "grad_w_speed" in result.failed, result.output("grad_w_speed")
     assert "the reference's" in result.output("grad_w_speed"), result.output("grad_w_speed")
+
+
+def test_a_loop_where_the_reading_does_not_look_is_seen_at_run_time(graded):
+    """grad_W by a row loop of a second submitted file: its Python steps grow with d."""
+    result = graded["hidden_loop"]
+    assert_sound(result)
+    assert "grad_w_speed" in result.failed
+    assert "it loops in Python over d" in result.output("grad_w_speed"), result.output("grad_w_speed")

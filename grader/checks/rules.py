@@ -72,9 +72,10 @@ def autograd_during(impl, what, function, *args):
     return value
 
 
-def expect_no_python_loops(sources, filename, function):
-    """`function` of `filename`, and the functions of that file it calls, hold no Python loop
-    or comprehension (read only: its speed check is what runs it)."""
+def expect_no_python_loops(impl, sources, filename, function, inputs, sizes=(25, 100)):
+    """`function` of `filename` holds no Python loop: read (its body and the code of the file it
+    reaches) and seen at run time (the lines and calls of Python it runs on `inputs(d)` -> args
+    must not grow with d: a vectorised function runs as many for every d, a loop d more)."""
     text = sources.get(filename)
     if text is None or syntax_problem(text, filename):
         return  # running the function says what is wrong
@@ -84,3 +85,9 @@ def expect_no_python_loops(sources, filename, function):
         inside = "" if where == function else f", in {where}, which {function} calls"
         raise CheckFailed(f"{filename} line {line}: {function} loops in Python ({header}{inside}); "
                           "write it with matrix products (np.outer, @)")
+    target = getattr(getattr(impl, filename.removesuffix(".py")), function)
+    small, large = (impl.runtime(WATCH).python_steps(target, list(inputs(d))) for d in sizes)
+    expect(min(small, large) >= 0, f"{function} replaced the hooks that count the Python it runs")
+    expect(large - small < (sizes[1] - sizes[0]) / 2,
+           f"{function} runs {small} lines and calls of Python for d = {sizes[0]} and {large} for d = {sizes[1]}: "
+           "it loops in Python over d; write it with matrix products (np.outer, @)")

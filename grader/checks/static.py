@@ -210,51 +210,80 @@ def _autograd_use(node):
 LOOP_NODES = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
+LOOPING_CALLS = {"vectorize", "apply_along_axis", "apply_over_axes", "frompyfunc", "map", "reduce", "fromiter"}
+
+
 def python_loops(source, function):
     """[(line, what, in which function)] for the loops and comprehensions in the top-level
-    function `function` of `source` and in the top-level functions it calls, transitively.
+    function `function` of `source` and in the code of `source` it reaches, transitively:
+    top-level functions it calls or names, and methods of top-level classes (`Helper.rows(...)`).
 
-    `what` reads as the loop's header: "for i in range(d)", "while k < d", or "a list
-    comprehension (for i in range(d))". A function that is a plain alias at the top level
-    (`grad_W = _grad`) is followed to its definition. Returns None when `function` is not
-    defined by a `def` (or an alias of one) in `source`.
+    `what` reads as the loop's header: "for i in range(d)", "while k < d", "a list
+    comprehension (for i in range(d))", or a call that loops for it ("np.vectorize(...)").
+    A function that is a plain alias at the top level (`grad_W = _grad`) is followed to its
+    definition. Returns None when `function` is not defined by a `def` (or an alias of one).
     """
-    tree = _parse(source)
+    defined, aliases = _definitions(_parse(source))
+
+    def resolve(name, seen=()):
+        """The name of the definition `name` stands for, or None."""
+        if name in defined:
+            return name
+        if name in aliases and name not in seen:
+            return resolve(aliases[name], (*seen, name))
+        return None
+
+    if resolve(function) is None:
+        return None
+    found, queue, visited = [], [resolve(function)], set()
+    while queue:
+        name = queue.pop()
+        if name in visited:
+            continue
+        visited.add(name)
+        for inner in ast.walk(defined[name]):
+            if isinstance(inner, LOOP_NODES):
+                found.append((inner.lineno, _loop_header(inner), name))
+            elif isinstance(inner, ast.Call) and _called_name(inner.func) in LOOPING_CALLS:
+                found.append((inner.lineno, f"{ast.unparse(inner.func)}(...)", name))
+            reached = resolve(_reached_name(inner) or "")
+            if reached is not None and reached not in visited:
+                queue.append(reached)
+    return sorted(set(found))
+
+
+def _definitions(tree):
+    """({name: def node}, {alias: name}) of the top-level functions, lambdas and class methods ("C.m")."""
     defined, aliases = {}, {}
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             defined[node.name] = node
             aliases.pop(node.name, None)
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    defined[f"{node.name}.{item.name}"] = item
+        elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Name):
+                if isinstance(target, ast.Name) and isinstance(node.value, ast.Name):
                     aliases[target.id] = node.value.id
                     defined.pop(target.id, None)
+                elif isinstance(target, ast.Name) and isinstance(node.value, ast.Lambda):
+                    defined[target.id] = node.value
+    return defined, aliases
 
-    def resolve(name, seen=()):
-        if name in defined:
-            return defined[name]
-        if name in aliases and name not in seen:
-            return resolve(aliases[name], (*seen, name))
-        return None
 
-    start = resolve(function)
-    if start is None:
-        return None
-    found, queue, visited = [], [start], set()
-    while queue:
-        node = queue.pop()
-        if node.name in visited:
-            continue
-        visited.add(node.name)
-        for inner in ast.walk(node):
-            if isinstance(inner, LOOP_NODES):
-                found.append((inner.lineno, _loop_header(inner), node.name))
-            elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name):
-                called = resolve(inner.func.id)
-                if called is not None and called.name not in visited:
-                    queue.append(called)
-    return sorted(set(found))
+def _reached_name(node):
+    """The name a node reaches: `f` (called or passed on), or "C.m" for an attribute of a name."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
+
+
+def _called_name(func):
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
 
 COMPREHENSIONS = {ast.ListComp: "a list comprehension", ast.SetComp: "a set comprehension",

@@ -109,6 +109,36 @@ def libraries_called(function, args=(), kwargs=None, allowed=("numpy",)):
     return sorted(name for name in seen if name and name not in allowed and name not in STANDARD)
 
 
+def python_steps(function, args=()):
+    """How many lines of Python, and calls of Python functions and builtins, run during
+    function(*args): a count that grows with the input's size when the code loops in Python,
+    however the loop is written (for, a comprehension, map over a Python function,
+    np.vectorize, np.apply_along_axis, recursion). An error ends the count; -1 when the code
+    replaced the hooks that count."""
+    count = [0]
+
+    def trace(frame, event, arg):
+        count[0] += 1
+        return trace
+
+    def profile(frame, event, arg):
+        if event == "c_call":
+            count[0] += 1
+
+    previous = sys.gettrace(), sys.getprofile()
+    sys.settrace(trace)
+    sys.setprofile(profile)
+    try:
+        function(*args)
+    except Exception:
+        pass
+    finally:
+        replaced = sys.gettrace() is not trace or sys.getprofile() is not profile
+        sys.settrace(previous[0])
+        sys.setprofile(previous[1])
+    return -1 if replaced else count[0]
+
+
 AUTOGRAD_EVENTS = ("autograd::engine::", "aten::_make_dual", "aten::_unpack_dual")
 START_MARK = "grader::autograd_watch"
 

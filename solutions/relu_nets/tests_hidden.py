@@ -165,9 +165,9 @@ def grad_w_step_at_zero(student):
 @check(points=0.5, part="Q8 backprop")
 def grad_w_speed(student, reference_process, sources):
     """grad_W is vectorised: no Python loops, and within 10x of the reference's time for d = 400"""
-    # a row loop over d can still run within 10x of the reference (one numpy call per row),
-    # so the source is read for loops as well
-    expect_no_python_loops(sources, "backprop.py", "grad_W")
+    # a row loop over d can still run within 10x of the reference (one numpy call per row), so
+    # the source is read for loops and grad_W's Python calls are counted at two sizes as well
+    expect_no_python_loops(student, sources, "backprop.py", "grad_W", loop_probe)
     rng = np.random.default_rng(103)
     W, x = rng.standard_normal((400, 400)) / 20, rng.standard_normal(400)
     reference_seconds = grad_w_time(reference_process, W, x)
@@ -175,6 +175,12 @@ def grad_w_speed(student, reference_process, sources):
     expect_fast(seconds, reference_seconds, "grad_W(W, x) for d = 400, 20 calls",
                 "use outer products and matrix-vector products, not Python loops over entries or "
                 "d x d x d matrix products")
+
+
+def loop_probe(d):
+    """(W, x) of size d for counting grad_W's Python calls."""
+    rng = np.random.default_rng(d)
+    return rng.standard_normal((d, d)) / np.sqrt(d), rng.standard_normal(d)
 
 
 def grad_w_time(impl, W, x, times=20, give_up_after=np.inf):
