@@ -90,8 +90,9 @@ def open_submission(assignment, submission, out=None, slot=0, hide=()):
         support = copy_worker_code(assignment, work_root)
         isolation = isolation_for(submission, out, workdir, slot, hide)
         limits = assignment.limits
-        with Sandbox(workdir, limits, isolation, support=support) as sandbox, \
+        with Sandbox(workdir, limits, isolation, support=support, preload=assignment.preload) as sandbox, \
                 LazyReferenceProcess(assignment, support, follows=sandbox) as reference_process:
+            sandbox.start()  # every grade needs it: its start overlaps pytest's own
             yield SubmissionContext(assignment, workdir, prepared, sandbox, reference_process)
     finally:
         shutil.rmtree(work_root, ignore_errors=True)

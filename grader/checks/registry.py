@@ -65,9 +65,22 @@ def sibling(file, stem):
 
 
 def worker_module(file, stem):
-    """The module worker/`stem`.py beside the check file `file`, loaded in the grader.
+    """The module worker/`stem`.py beside the check file `file`, loaded in the grader when a
+    check first uses it (it may import torch: listing the checks need not wait for that).
 
     The same module runs in the student's worker as `assignment_worker.STEM`
     (`impl.worker(stem)` gives either side's copy).
     """
-    return sibling(Path(file).parent / "worker" / "_", stem)
+    return LazyModule(lambda: sibling(Path(file).parent / "worker" / "_", stem))
+
+
+class LazyModule:
+    """A module loaded on its first attribute access."""
+
+    def __init__(self, load):
+        self._load, self._module = load, None
+
+    def __getattr__(self, name):
+        if self._module is None:
+            self._module = self._load()
+        return getattr(self._module, name)

@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import fcntl
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -144,14 +145,17 @@ class CappedOutput:
             return text
 
 
-def worker_environment(workdir, support=None):
-    """A small, predictable environment: one BLAS thread, no user site, no bytecode."""
+def worker_environment(workdir, support=None, preload=()):
+    """A small, predictable environment: one BLAS thread, no user site, no bytecode; `preload`:
+    the modules the worker imports as it starts."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")}
     keep.update(HOME=str(workdir), TMPDIR=str(workdir), PYTHONDONTWRITEBYTECODE="1",
                 PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
                 MKL_NUM_THREADS="1", MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
     if support is not None:
         keep["GRADER_WORKER_SUPPORT"] = str(support)
+    if preload:
+        keep["GRADER_WORKER_PRELOAD"] = ",".join(preload)
     return keep
 
 
@@ -186,8 +190,9 @@ def masked_folders():
 class Sandbox:
     """One worker at a time in `workdir`, under `limits` and `isolation`."""
 
-    def __init__(self, workdir, limits=None, isolation=None, support=None, follows=None):
+    def __init__(self, workdir, limits=None, isolation=None, support=None, follows=None, preload=()):
         self.workdir = str(workdir)
+        self.preload = tuple(preload)  # imported by the first worker as it starts, before any request
         self.support = None if support is None else str(support)  # worker code of the assignment's
         self.time_limit = None  # the running check's limit, as the timeout's message says it
         self.limits = limits or Limits()
@@ -223,12 +228,16 @@ class Sandbox:
 
     # -- life cycle -------------------------------------------------------
     def start(self):
+        """Start a worker (a request starts one when none runs). Only the first imports `preload`:
+        it starts while the grader's pytest does, and a later one must be quick to start (it
+        replaces a worker that crashed or timed out, or a check wants a bare one)."""
         req_r, req_w = os.pipe()
         ans_r, ans_w = os.pipe()
         command = self.launch_command(req_r, ans_w)
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(req_r, ans_w), start_new_session=True, env=worker_environment(self.workdir, self.support))
+            pass_fds=(req_r, ans_w), start_new_session=True,
+            env=worker_environment(self.workdir, self.support, self.preload if self.generation == 0 else ()))
         os.close(req_r)
         os.close(ans_w)
         # Non-blocking, written under the request's deadline (send()): a worker that stops
@@ -325,8 +334,13 @@ class Sandbox:
         if clock.deadline is not None:
             deadline = clock.deadline if timeout is None else min(deadline, clock.deadline)
         try:
-            self.send(wire.pack_message(message), deadline)
+            number = secrets.randbits(62)
+            self.send(wire.pack_message({**message, "id": number}), deadline)
             answer = self.read_answer(deadline)
+            # An answer written on the pipe by the student's code ahead of the worker's own has
+            # no number, or another one: it is skipped, and the next request is answered by its own.
+            while type(answer) is not dict or answer.get("id") != number:
+                answer = self.read_answer(deadline)
         except (BrokenPipeError, EOFError):
             raise self.disk_problem() or SandboxCrashed(self.crash_message(label)) from None
         except TimeoutError:

@@ -150,8 +150,8 @@ def autograd_during(function, *args):
     forward-mode AD (torch.func.jvp/jacfwd) show in PyTorch's own profiler, whatever the
     grad mode; a profiler stopped or restarted by the code shows as a finding too.
     """
-    from torch.profiler import ProfilerActivity, profile, record_function
-    watch = profile(activities=[ProfilerActivity.CPU])
+    from torch.autograd.profiler import record_function
+    watch = _profiler()
     _silently(watch.__enter__)
     with record_function(START_MARK):
         pass
@@ -165,11 +165,23 @@ def autograd_during(function, *args):
     return value, found
 
 
+def _profiler():
+    """PyTorch's profiler of CPU operators: the one without Kineto, whose first start costs 2 ms
+    rather than a second of looking for GPUs, where this torch still has it."""
+    import torch
+    try:
+        return torch.autograd.profiler.profile(use_kineto=False)
+    except (TypeError, ValueError, AssertionError):
+        from torch.profiler import ProfilerActivity, profile
+        return profile(activities=[ProfilerActivity.CPU])
+
+
 def _stop(watch):
     """The names of the events the profiler saw; none when the code stopped it already."""
     try:
         watch.__exit__(None, None, None)
-        return {event.name for event in watch.events()}
+        events = watch.function_events if hasattr(watch, "function_events") else watch.events()
+        return {event.name for event in events}
     except (RuntimeError, AssertionError):
         return set()
 

@@ -85,14 +85,20 @@ def encode(value):
     raise TypeError(f"a {type(value).__name__} object")
 
 
+def is_tensor(value):
+    """Whether `value` is a torch.Tensor, without importing torch: no tensor exists before torch is
+    imported, nor while an import of it, in another thread, has not yet made the class."""
+    tensor = getattr(sys.modules.get("torch"), "Tensor", None)
+    return isinstance(tensor, type) and isinstance(value, tensor)
+
+
 def _tensor_as_array(value):
     """A torch.Tensor's values as a numpy array (detached, on the CPU), or None.
 
     Only where torch is already imported: a numpy-only worker never loads it.
     Dtypes numpy lacks (bfloat16, ...) give None, and the tensor stays behind a handle.
     """
-    torch = sys.modules.get("torch")
-    if torch is None or not isinstance(value, torch.Tensor):
+    if not is_tensor(value):
         return None
     try:
         return value.detach().cpu().resolve_conj().resolve_neg().numpy()

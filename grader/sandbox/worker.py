@@ -24,6 +24,15 @@ from grader.sandbox import watch, wire
 objects = {}
 
 
+def import_quietly(names):
+    """Import `names` (the submission imports them too; its own import says what is wrong)."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+
+
 def keep(value):
     number = len(objects) + 1
     objects[number] = value
@@ -164,11 +173,15 @@ def serve(requests, answers, workdir):
             answer = {"ok": True, "value": to_wire(OPS[msg["op"]](msg))}
         except BaseException as exc:  # the student's SystemExit too: report it, keep serving
             answer = {"ok": False, "error": describe(exc, workdir)}
-        wire.write_message(answers, answer)
+        wire.write_message(answers, {**answer, "id": msg.get("id")})
 
 
 def main():
     workdir = os.path.realpath(os.getcwd()) + os.sep
+    # Imported before the submission's folder is on sys.path (none of it can stand in for them),
+    # and before the first request, while the grader's pytest starts. Not in a thread: until
+    # an import ends, sys.modules holds the half-made module, which the code may look up.
+    import_quietly(filter(None, os.environ.get("GRADER_WORKER_PRELOAD", "").split(",")))
     sys.path.insert(0, workdir)
     if os.environ.get("GRADER_WORKER_SUPPORT"):  # the assignment's worker/ code, as assignment_worker
         sys.path.insert(0, os.environ["GRADER_WORKER_SUPPORT"])
