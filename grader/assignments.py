@@ -77,7 +77,6 @@ class Assignment:
     notebook_text: dict = field(default_factory=dict)
     gradescope: dict = field(default_factory=dict)
     demo: dict = field(default_factory=dict)
-    preload: tuple = ()             # [worker] preload: modules the first worker imports as it starts
 
     @property
     def public_checks(self):
@@ -184,8 +183,7 @@ def load_from(directory, assignment_id=None):
                       limits=Limits(**limits), directory=directory, parts=parts, seconds_total=seconds_total,
                       seed=data.get("seed", ""), notebooks=list(data.get("notebooks", [])),
                       handout=dict(data.get("handout", {})), notebook_text=dict(data.get("notebook", {})),
-                      gradescope=dict(data.get("gradescope", {})), demo=dict(data.get("demo", {})),
-                      preload=tuple(data.get("worker", {}).get("preload", ())))
+                      gradescope=dict(data.get("gradescope", {})), demo=dict(data.get("demo", {})))
 
 
 def all_ids(solutions=None):

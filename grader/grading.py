@@ -90,7 +90,7 @@ def open_submission(assignment, submission, out=None, slot=0, hide=()):
         support = copy_worker_code(assignment, work_root)
         isolation = isolation_for(submission, out, workdir, slot, hide)
         limits = assignment.limits
-        with Sandbox(workdir, limits, isolation, support=support, preload=assignment.preload) as sandbox, \
+        with Sandbox(workdir, limits, isolation, support=support) as sandbox, \
                 LazyReferenceProcess(assignment, support, follows=sandbox) as reference_process:
             sandbox.start()  # every grade needs it: its start overlaps pytest's own
             yield SubmissionContext(assignment, workdir, prepared, sandbox, reference_process)

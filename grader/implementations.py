@@ -135,7 +135,7 @@ class StudentCode:
         return self.sandbox.mapped_libraries()
 
     def restart(self):
-        """A fresh, bare worker (nothing preloaded): nothing another check loaded in it remains."""
+        """A fresh worker, started now: nothing another check loaded in the old one remains."""
         self.sandbox.stop()
         self.sandbox.start()
 

@@ -145,17 +145,14 @@ class CappedOutput:
             return text
 
 
-def worker_environment(workdir, support=None, preload=()):
-    """A small, predictable environment: one BLAS thread, no user site, no bytecode; `preload`:
-    the modules the worker imports as it starts."""
+def worker_environment(workdir, support=None):
+    """A small, predictable environment: one BLAS thread, no user site, no bytecode."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")}
     keep.update(HOME=str(workdir), TMPDIR=str(workdir), PYTHONDONTWRITEBYTECODE="1",
                 PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
                 MKL_NUM_THREADS="1", MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
     if support is not None:
         keep["GRADER_WORKER_SUPPORT"] = str(support)
-    if preload:
-        keep["GRADER_WORKER_PRELOAD"] = ",".join(preload)
     return keep
 
 
@@ -190,9 +187,8 @@ def masked_folders():
 class Sandbox:
     """One worker at a time in `workdir`, under `limits` and `isolation`."""
 
-    def __init__(self, workdir, limits=None, isolation=None, support=None, follows=None, preload=()):
+    def __init__(self, workdir, limits=None, isolation=None, support=None, follows=None):
         self.workdir = str(workdir)
-        self.preload = tuple(preload)  # imported by the first worker as it starts, before any request
         self.support = None if support is None else str(support)  # worker code of the assignment's
         self.time_limit = None  # the running check's limit, as the timeout's message says it
         self.limits = limits or Limits()
@@ -228,16 +224,14 @@ class Sandbox:
 
     # -- life cycle -------------------------------------------------------
     def start(self):
-        """Start a worker (a request starts one when none runs). Only the first imports `preload`:
-        it starts while the grader's pytest does, and a later one must be quick to start (it
-        replaces a worker that crashed or timed out, or a check wants a bare one)."""
+        """Start a worker; a request starts one when none runs."""
         req_r, req_w = os.pipe()
         ans_r, ans_w = os.pipe()
         command = self.launch_command(req_r, ans_w)
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             pass_fds=(req_r, ans_w), start_new_session=True,
-            env=worker_environment(self.workdir, self.support, self.preload if self.generation == 0 else ()))
+            env=worker_environment(self.workdir, self.support))
         os.close(req_r)
         os.close(ans_w)
         # Non-blocking, written under the request's deadline (send()): a worker that stops

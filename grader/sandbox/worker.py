@@ -24,15 +24,6 @@ from grader.sandbox import watch, wire
 objects = {}
 
 
-def import_quietly(names):
-    """Import `names` (the submission imports them too; its own import says what is wrong)."""
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            pass
-
-
 def keep(value):
     number = len(objects) + 1
     objects[number] = value
@@ -178,10 +169,6 @@ def serve(requests, answers, workdir):
 
 def main():
     workdir = os.path.realpath(os.getcwd()) + os.sep
-    # Imported before the submission's folder is on sys.path (none of it can stand in for them),
-    # and before the first request, while the grader's pytest starts. Not in a thread: until
-    # an import ends, sys.modules holds the half-made module, which the code may look up.
-    import_quietly(filter(None, os.environ.get("GRADER_WORKER_PRELOAD", "").split(",")))
     sys.path.insert(0, workdir)
     if os.environ.get("GRADER_WORKER_SUPPORT"):  # the assignment's worker/ code, as assignment_worker
         sys.path.insert(0, os.environ["GRADER_WORKER_SUPPORT"])
