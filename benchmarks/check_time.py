@@ -100,6 +100,7 @@ def bind_student_in_process():
     def in_process_context(context, assignment, workdir, *args, **kwargs):
         make_context(context, assignment, workdir, *args, **kwargs)
         context.student = ReferenceCode(Path(workdir))
+        context.student.touched = set()  # as StudentCode keeps it: the files the checks used
     grading.SubmissionContext.__init__ = in_process_context
 
 
