@@ -57,6 +57,16 @@ def graded(tmp_path_factory):
         jobs[assignment_id, "latin_1"] = Job(f"{assignment_id}/latin_1", assignment_id, folder,
                                              root / assignment_id / "latin_1.json", include_hidden=True,
                                              keep=frozenset(checks_of(assignment_id)))
+    # answers.py may use any library: its scipy, loaded before mlp.py's rule runs, is not mlp.py's
+    assignment = assignments.load("mlp_numpy")
+    folder = root / "mlp_numpy" / "library_in_answers"
+    folder.mkdir(parents=True)
+    for name in assignment.files:
+        text = (assignment.directory / name).read_text()
+        (folder / name).write_text(text + ("\nimport scipy.special as _special\n" if name == "answers.py" else ""))
+    jobs["mlp_numpy", "library_in_answers"] = Job("mlp_numpy/library_in_answers", "mlp_numpy", folder,
+                                                  root / "mlp_numpy" / "library_in_answers.json", include_hidden=True,
+                                                  keep=frozenset({NUMPY_ONLY["mlp_numpy"], "tests_public.py::xor_network"}))
     results = grade_many(list(jobs.values()))
     return {key: results[job.label] for key, job in jobs.items()}
 
@@ -73,5 +83,11 @@ def test_a_banned_library_hidden_from_the_reading_loses_the_rule(graded, assignm
 @pytest.mark.parametrize("assignment_id", ["mlp_numpy", "relu_nets"])
 def test_a_correct_file_in_another_declared_encoding_keeps_the_rule(graded, assignment_id):
     result = graded[assignment_id, "latin_1"]
+    assert_sound(result)
+    assert not result.failed, {name: result.output(name) for name in result.failed}
+
+
+def test_a_library_another_file_uses_does_not_cost_the_numpy_only_file(graded):
+    result = graded["mlp_numpy", "library_in_answers"]
     assert_sound(result)
     assert not result.failed, {name: result.output(name) for name in result.failed}

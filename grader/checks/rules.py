@@ -17,7 +17,8 @@ def expect_numpy_only(impl, sources, filename, calls):
     """`filename` uses numpy and nothing else: in its source, and while its code runs.
 
     `calls(module)` -> [(what, function, args)]: calls of the file's code (a Remote module in a
-    fresh worker), each done once plainly (the untouched stub earns nothing) and once watched.
+    worker holding no other library: a fresh one when another file's code loaded one), each
+    done once plainly (the untouched stub earns nothing) and once watched.
     """
     expect(filename in sources, f"{filename} is missing from the submission")
     source = sources[filename]
@@ -27,7 +28,9 @@ def expect_numpy_only(impl, sources, filename, calls):
                     if name not in ("numpy", "__future__"))
     expect(not others, f"{filename} may import numpy only; found "
            + ", ".join(f"{name} (line {line})" for line, name in others))
-    impl.restart()  # what another check's code loaded in the worker is not this file's doing
+    own = [name.removesuffix(".py") for name in sources.files]
+    if foreign_in_worker(impl, own):
+        impl.restart()  # what another check's code loaded in the worker is not this file's doing
     stem = filename.removesuffix(".py")
     planned = calls(getattr(impl, stem))
     for what, function, args in planned:
@@ -40,13 +43,19 @@ def expect_numpy_only(impl, sources, filename, calls):
     names = watch.foreign_names(getattr(impl, stem))
     expect(not names, f"{filename} holds names from other libraries than numpy: "
            + ", ".join(f"{name} (from {library})" for name, library in sorted(names.items())))
-    own = [name.removesuffix(".py") for name in sources.files]
     loaded = watch.imports_by_submission(["numpy"], own)
     expect(not loaded, f"{filename}'s code loaded {', '.join(loaded)} while it ran (a name built at run "
            "time is still an import): it may use numpy only")
     mapped = [name for name in impl.mapped_libraries() if name != "numpy"]
     expect(not mapped, f"the worker that ran {filename} had the compiled code of {', '.join(mapped)} "
            "loaded: it may use numpy only")
+
+
+def foreign_in_worker(impl, own):
+    """Whether the worker holds a library other than numpy that the submission loaded, or compiled
+    code of one: then a rule about one file needs a fresh worker."""
+    loaded = impl.runtime(WATCH).imports_by_submission(["numpy"], own)
+    return bool(loaded) or any(name != "numpy" for name in impl.mapped_libraries())
 
 
 def autograd_findings(sources, filename, classes, every_class):
