@@ -22,7 +22,7 @@ import numpy as np
 
 from grader.sandbox import wire
 from grader.sandbox.runner import StudentError
-from grader.sandbox.worker import fresh_copies
+from grader.sandbox.worker import fresh_inputs
 
 # solutions/ID/worker/ is importable under this name in the student's worker.
 WORKER_PACKAGE = "assignment_worker"
@@ -121,9 +121,9 @@ class StudentCode:
         return self._ask("storing an input", {"op": "keep", "value": self._send(value)})
 
     def seconds(self, target, *args, times=1, **kwargs):
-        """Wall time, measured here, of `times` calls of a Remote `target`, each on fresh copies
-        of the arguments made beforehand (worker.fresh_copies): a timed call looks like any other."""
-        calls = self._ask("copying the timed calls' inputs", {
+        """Wall time, measured here, of `times` calls of a Remote `target`, each on inputs no other
+        call saw, made beforehand from the arguments (worker.fresh_inputs)."""
+        calls = self._ask("making the timed calls' inputs", {
             "op": "vary", "times": int(times), "seed": random.randrange(2**32),
             "args": self._send(list(args)), "kwargs": self._send(kwargs)})
         start = time.perf_counter()
@@ -244,7 +244,7 @@ class ReferenceCode:
         return value
 
     def seconds(self, target, *args, times=1, **kwargs):
-        calls = fresh_copies(args, kwargs, times, random.randrange(2**32))
+        calls = fresh_inputs(args, kwargs, times, random.randrange(2**32))
         start = time.perf_counter()
         for call_args, call_kwargs in calls:
             target(*call_args, **call_kwargs)

@@ -96,16 +96,8 @@ def libraries_called(function, args=(), kwargs=None, allowed=("numpy",)):
             owner = getattr(arg, "__module__", None) or type(getattr(arg, "__self__", None)).__module__
             seen.add(top(owner))
 
-    previous = sys.getprofile()
-    sys.setprofile(watch)
-    try:
-        function(*args, **(kwargs or {}))
-    except Exception:
-        pass
-    finally:
-        if sys.getprofile() is not watch:
-            seen.add("(the profile hook was replaced)")
-        sys.setprofile(previous)
+    if run_watched(function, args, kwargs, profile=watch):
+        seen.add("(the profile hook was replaced)")
     return sorted(name for name in seen if name and name not in allowed and name not in STANDARD)
 
 
@@ -125,18 +117,27 @@ def python_steps(function, args=()):
         if event == "c_call":
             count[0] += 1
 
+    return -1 if run_watched(function, args, trace=trace, profile=profile) else count[0]
+
+
+def run_watched(function, args=(), kwargs=None, profile=None, trace=None):
+    """function(*args, **kwargs) under the `profile` and `trace` hooks given; whether the code
+    replaced one of them. An error of the function ends the run (the watch keeps what it saw)."""
     previous = sys.gettrace(), sys.getprofile()
-    sys.settrace(trace)
-    sys.setprofile(profile)
+    if trace is not None:
+        sys.settrace(trace)
+    if profile is not None:
+        sys.setprofile(profile)
     try:
-        function(*args)
+        function(*args, **(kwargs or {}))
     except Exception:
         pass
     finally:
-        replaced = sys.gettrace() is not trace or sys.getprofile() is not profile
+        replaced = (trace is not None and sys.gettrace() is not trace) or \
+                   (profile is not None and sys.getprofile() is not profile)
         sys.settrace(previous[0])
         sys.setprofile(previous[1])
-    return -1 if replaced else count[0]
+    return replaced
 
 
 AUTOGRAD_EVENTS = ("autograd::engine::", "aten::_make_dual", "aten::_unpack_dual")

@@ -81,7 +81,7 @@ def op_call(msg):
     return objects[msg["handle"]](*from_wire(msg["args"]), **from_wire(msg["kwargs"]))
 
 
-def fresh_copies(args, kwargs, times, seed):
+def fresh_inputs(args, kwargs, times, seed):
     """`times` fresh (args, kwargs) for timed calls: every array or tensor replaced by new values of
     its shape, dtype and scale (floats drawn anew with its mean and spread, integers shuffled), so
     that no timed call sees an object, or values, that another call saw."""
@@ -111,7 +111,7 @@ def fresh_copies(args, kwargs, times, seed):
 
 
 def op_vary(msg):
-    calls = fresh_copies(from_wire(msg["args"]), from_wire(msg["kwargs"]), msg["times"], msg["seed"])
+    calls = fresh_inputs(from_wire(msg["args"]), from_wire(msg["kwargs"]), msg["times"], msg["seed"])
     return keep(calls)
 
 
