@@ -30,6 +30,7 @@ import collections
 import functools
 import inspect
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -37,7 +38,7 @@ from pathlib import Path
 from grader import assignments, grading
 from grader.checks.plugin import GradingSession
 from grader.implementations import ReferenceCode
-from grader.sandbox import runner
+from grader.sandbox import runner, watch
 
 MODES = ("sandbox", "in-process", "direct")
 
@@ -101,6 +102,9 @@ def bind_student_in_process():
         make_context(context, assignment, workdir, *args, **kwargs)
         context.student = ReferenceCode(Path(workdir))
         context.student.touched = set()  # as StudentCode keeps it: the files the checks used
+        # and the rules' watch knows the submission's files, as in the worker (loaded under
+        # private names here, they would count as a library of their own)
+        watch.count_as_submission(os.path.realpath(workdir) + os.sep)
     grading.SubmissionContext.__init__ = in_process_context
 
 

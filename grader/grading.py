@@ -7,6 +7,7 @@ import contextlib
 import importlib.util
 import io
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from grader.checks.plugin import GradingSession
 from grader.implementations import WORKER_PACKAGE, ReferenceCode, StudentCode
 from grader.results import AFTER_PUBLISHED, VISIBLE, Results, TestResult
 from grader.sandbox.runner import Isolation, Sandbox, clean_up_after, kill_all_of, python_paths
+from grader.sandbox.worker import PRELOADABLE
 from grader.submission import SubmissionError, prepare_submission
 
 SANDBOX_UID_BASE = int(os.environ.get("GRADER_SANDBOX_UID_BASE", "61000"))
@@ -92,8 +94,11 @@ def open_submission(assignment, submission, out=None, slot=0, hide=()):
         limits = assignment.limits
         with Sandbox(workdir, limits, isolation, support=support) as sandbox, \
                 LazyReferenceProcess(assignment, support, follows=sandbox) as reference_process:
-            sandbox.start()  # every grade needs it: its start overlaps pytest's own
-            yield SubmissionContext(assignment, workdir, prepared, sandbox, reference_process)
+            context = SubmissionContext(assignment, workdir, prepared, sandbox, reference_process)
+            # every grade needs it: its start, and its import of torch where the files import
+            # it, overlap pytest's own start and the checks' import of torch in this process
+            sandbox.start(preload=libraries_to_preload(dict(context.sources)))
+            yield context
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
         if uid is not None:  # nothing of the submission stays: not its files, nor its IPC objects
@@ -169,6 +174,16 @@ def fail_everything(assignment, results, message, include_hidden, out, on_result
             on_result(results.tests[-1])
     results.write(out)
     return results
+
+
+TOP_LEVEL_IMPORT = re.compile(rf"^(?:import|from)[ \t]+({'|'.join(PRELOADABLE)})\b", re.MULTILINE)
+
+
+def libraries_to_preload(sources):
+    """The slow libraries (worker.PRELOADABLE) that the submitted files import at their top level,
+    as a line read tells (a guess costs time only, never a verdict)."""
+    found = {m[1] for text in sources.values() if isinstance(text, str) for m in TOP_LEVEL_IMPORT.finditer(text)}
+    return [name for name in PRELOADABLE if name in found]
 
 
 def read_sources(workdir, files):

@@ -53,6 +53,18 @@ def test_digits_split_is_scaled_80_20_and_reproducible():
     np.testing.assert_array_equal(load_digits_split(seed=0)[1][1], test_y)
 
 
+@pytest.mark.parametrize("seed, fraction", [(0, 0.2), (3, 0.2), (7, 0.33), (11, 0.1)])
+def test_digits_split_is_the_one_scikit_learn_makes(seed, fraction):
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    digits = load_digits()
+    (train_x, train_y), (test_x, test_y) = load_digits_split(seed=seed, test_fraction=fraction)
+    want_train_x, want_test_x, want_train_y, want_test_y = train_test_split(
+        digits.data / 16.0, digits.target, test_size=fraction, random_state=seed, stratify=digits.target)
+    for got, want in [(train_x, want_train_x), (test_x, want_test_x), (train_y, want_train_y), (test_y, want_test_y)]:
+        np.testing.assert_array_equal(got, want)
+
+
 def test_omniglot_loader_reads_the_homework_format(omniglot_dir):
     (train_x, train_y), (test_x, test_y) = load_omniglot(omniglot_dir / "omniglot_12.pkl")
     assert train_x.shape == (40, 105 * 105) and test_x.shape == (10, 105 * 105)

@@ -265,6 +265,12 @@ def test_printed_output_is_reported_with_the_request_that_printed_it(probe):
     assert probe.code.output() == ""
 
 
+def test_a_kept_input_stays_in_the_worker_and_calls_take_it_there(probe):
+    kept = probe.code.keep(np.zeros((400, 400)))
+    assert repr(kept) == "a ndarray object", "keep must answer a handle, not the array sent back whole"
+    assert probe.probe.echo_shape(kept) == [400, 400]
+
+
 @root_only
 def test_a_worker_that_stops_reading_requests_costs_a_time_limit_not_a_hang(probe):
     probe.sandbox.limits = Limits(seconds_per_test=2)

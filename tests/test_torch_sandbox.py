@@ -142,3 +142,20 @@ def test_torch_cannot_be_imported_under_an_address_space_limit():
         resource.setrlimit(resource.RLIMIT_AS, (2048 << 20, 2048 << 20))
     done = subprocess.run([sys.executable, "-c", "import torch"], preexec_fn=limit, capture_output=True, text=True)
     assert done.returncode != 0 and "ImportError" in done.stderr
+
+
+def test_a_preloading_worker_imports_torch_on_no_requests_clock(tmp_path):
+    """torch's import (seconds on a slow machine) is the grader's choice: a request with a 0.5 s
+    limit, the first one, still has all of it, and the student's file finds torch loaded."""
+    (tmp_path / "plain.py").write_text(NUMPY_ONLY)
+    limits = Limits(memory_mb=3072, memory_rlimit="data", seconds_per_test=0.5)
+    with Sandbox(tmp_path, limits) as sandbox:
+        sandbox.start(preload=["torch"])
+        assert StudentCode(sandbox).plain.torch_loaded() is True
+
+
+def test_a_worker_preloads_only_the_slow_libraries_the_files_import_at_their_top_level():
+    from grader.grading import libraries_to_preload
+    assert libraries_to_preload({"a.py": "import numpy as np\nfrom torchvision import transforms\n",
+                                 "b.py": "import torch.nn as nn\n"}) == ["torch", "torchvision"]
+    assert libraries_to_preload({"a.py": "def f():\n    import torch\nimport torchaudio\nimport os\n"}) == []

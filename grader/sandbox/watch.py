@@ -50,9 +50,14 @@ class ImportWatch:
 
 def install(workdir):
     """Watch the code under `workdir` (a real path ending in os.sep) for the rest of this process."""
+    count_as_submission(workdir)
+    sys.meta_path.insert(0, ImportWatch())
+
+
+def count_as_submission(workdir):
+    """Code under `workdir` is the submission's own (what libraries_called leaves out)."""
     global _workdir
     _workdir = workdir
-    sys.meta_path.insert(0, ImportWatch())
 
 
 def imports_by_submission(allowed=("numpy",), own=()):
