@@ -36,7 +36,9 @@ def grade(assignment, submission, out=None, include_hidden=True, slot=0, hide=()
     """
     results = Results(assignment.id)
     remove_abandoned_work_roots()
-    with open_submission(assignment, Path(submission), out, slot, hide) as context:
+    # a grade of some checks only may need no library: its worker imports none ahead
+    every_check = select is None and "-k" not in pytest_args
+    with open_submission(assignment, Path(submission), out, slot, hide, preload=every_check) as context:
         results.output = context.notes
         if context.problem is not None:
             return fail_everything(assignment, results, context.problem, include_hidden, out, on_result)
@@ -73,9 +75,10 @@ class SubmissionContext:
 
 
 @contextlib.contextmanager
-def open_submission(assignment, submission, out=None, slot=0, hide=()):
+def open_submission(assignment, submission, out=None, slot=0, hide=(), preload=True):
     """The prepared submission in a work folder of its own, its sandbox and the reference;
-    removed, with every process it started, on leaving."""
+    removed, with every process it started, on leaving. `preload`: the worker imports the slow
+    libraries the files import (libraries_to_preload) while the grader starts."""
     work_root = Path(tempfile.mkdtemp(prefix=f"grader-{os.getpid()}-"))
     uid = sandbox_uid(slot)
     if uid is not None:  # what an earlier grader on this uid, killed before its cleanup, left
@@ -97,7 +100,7 @@ def open_submission(assignment, submission, out=None, slot=0, hide=()):
             context = SubmissionContext(assignment, workdir, prepared, sandbox, reference_process)
             # every grade needs it: its start, and its import of torch where the files import
             # it, overlap pytest's own start and the checks' import of torch in this process
-            sandbox.start(preload=libraries_to_preload(dict(context.sources)))
+            sandbox.start(preload=libraries_to_preload(dict(context.sources)) if preload else ())
             yield context
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
