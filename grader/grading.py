@@ -100,7 +100,8 @@ def open_submission(assignment, submission, out=None, slot=0, hide=(), preload=T
             context = SubmissionContext(assignment, workdir, prepared, sandbox, reference_process)
             # every grade needs it: its start, and its import of torch where the files import
             # it, overlap pytest's own start and the checks' import of torch in this process
-            sandbox.start(preload=libraries_to_preload(dict(context.sources)) if preload else ())
+            sandbox.preload = libraries_to_preload(dict(context.sources)) if preload else []
+            sandbox.start()
             yield context
     finally:
         shutil.rmtree(work_root, ignore_errors=True)

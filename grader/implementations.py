@@ -135,9 +135,10 @@ class StudentCode:
         return self.sandbox.mapped_libraries()
 
     def restart(self):
-        """A fresh worker, started now: nothing another check loaded in the old one remains."""
+        """A fresh worker, started now: nothing another check loaded in the old one remains,
+        not even what the sandbox's workers import before they serve."""
         self.sandbox.stop()
-        self.sandbox.start()
+        self.sandbox.start(preload=())
 
     def output(self):
         return self.sandbox.output()

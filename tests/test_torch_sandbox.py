@@ -10,7 +10,7 @@ import pytest
 from grader import paths
 from grader.implementations import ReferenceCode, StudentCode
 from grader.sandbox import wire
-from grader.sandbox.runner import Limits, Sandbox, SandboxMemory, StudentError
+from grader.sandbox.runner import Limits, Sandbox, SandboxMemory, SandboxTimeout, StudentError
 
 TORCH_LIMITS = Limits(memory_mb=3072, memory_rlimit="data", seconds_per_test=60)
 
@@ -44,6 +44,10 @@ NUMPY_ONLY = textwrap.dedent('''
 
     def torch_loaded():
         return "torch" in sys.modules
+
+    def spin():
+        while True:
+            pass
 
     def shared_memory(mb):
         import mmap
@@ -150,8 +154,14 @@ def test_a_preloading_worker_imports_torch_on_no_requests_clock(tmp_path):
     (tmp_path / "plain.py").write_text(NUMPY_ONLY)
     limits = Limits(memory_mb=3072, memory_rlimit="data", seconds_per_test=0.5)
     with Sandbox(tmp_path, limits) as sandbox:
-        sandbox.start(preload=["torch"])
-        assert StudentCode(sandbox).plain.torch_loaded() is True
+        sandbox.preload = ["torch"]
+        code = StudentCode(sandbox)
+        assert code.plain.torch_loaded() is True
+        with pytest.raises(SandboxTimeout):
+            code.plain.spin()
+        assert code.plain.torch_loaded() is True, "the fresh worker after a timeout imports torch off the clock too"
+        code.restart()
+        assert code.plain.torch_loaded() is False, "the rules' fresh worker holds no library"
 
 
 def test_a_worker_preloads_only_the_slow_libraries_the_files_import_at_their_top_level():

@@ -196,6 +196,7 @@ class Sandbox:
         self.limits = limits or Limits()
         self.isolation = isolation or Isolation()
         self.process = None
+        self.preload = []          # what each worker imports before it serves (see start)
         self.preloading = False
         self.generation = 0
         self.stdout = CappedOutput(self.limits.output_kb * 1024)
@@ -226,9 +227,11 @@ class Sandbox:
         return self.isolation.uid is not None and os.geteuid() == 0
 
     # -- life cycle -------------------------------------------------------
-    def start(self, preload=()):
+    def start(self, preload=None):
         """Start a worker; a request starts one when none runs. `preload`: installed libraries
-        (of worker.PRELOADABLE) it imports before it serves, while the grader has work of its own."""
+        (of worker.PRELOADABLE) it imports before it serves (default: the sandbox's `preload`,
+        so that a fresh worker after a timeout or a crash has them too, on no check's clock)."""
+        preload = self.preload if preload is None else preload
         req_r, req_w = os.pipe()
         ans_r, ans_w = os.pipe()
         command = self.launch_command(req_r, ans_w)
@@ -387,7 +390,7 @@ class Sandbox:
             answer = None
         if answer != wire.READY:
             self.stop()
-            self.start()
+            self.start(preload=())
         if self.deadline is not None:
             self.deadline += time.monotonic() - started
 
