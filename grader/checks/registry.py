@@ -49,8 +49,10 @@ def check(points, part, name=None):
 
 def check_mark(obj):
     """The `check` mark of a function, or None."""
+    if not callable(obj):  # before any getattr: a worker module stays unloaded (LazyModule)
+        return None
     marks = [m for m in getattr(obj, "pytestmark", []) if m.name == MARK]
-    return marks[0] if marks and callable(obj) else None
+    return marks[0] if marks else None
 
 
 def sibling(file, stem):
@@ -81,6 +83,10 @@ class LazyModule:
         self._load, self._module = load, None
 
     def __getattr__(self, name):
+        # what pytest probes every name of a check file for (__wrapped__, _mock_name, ...) is not
+        # a use: private names are answered without loading, so listing the checks imports no torch
+        if name.startswith("_"):
+            raise AttributeError(name)
         if self._module is None:
             self._module = self._load()
         return getattr(self._module, name)
