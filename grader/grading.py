@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grader import paths
 from grader.checks.collect import run_pytest
-from grader.checks.static import MAX_SOURCE_BYTES, OversizedSource, UnreadableSource
+from grader.checks.static import MAX_SOURCE_BYTES, OversizedSource, UnreadableSource, imported_modules
 from grader.checks.plugin import GradingSession
 from grader.implementations import WORKER_PACKAGE, ReferenceCode, StudentCode
 from grader.results import AFTER_PUBLISHED, VISIBLE, Results, TestResult
@@ -102,8 +102,8 @@ def open_submission(assignment, submission, out=None, slot=0, hide=(), preload=T
             # it, overlap pytest's own start and the checks' import of torch in this process
             sandbox.preload = libraries_to_preload(dict(context.sources)) if preload else []
             sandbox.start()
-            if "torch" in sandbox.preload:  # the checks of torch files compute with torch too:
-                import_quietly("torch")     # imported here while the worker imports it
+            if "torch" in sandbox.preload and "torch" in checks_import(assignment):
+                import_quietly("torch")  # here too, while the worker imports it
             yield context
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
@@ -180,6 +180,11 @@ def fail_everything(assignment, results, message, include_hidden, out, on_result
             on_result(results.tests[-1])
     results.write(out)
     return results
+
+
+def checks_import(assignment):
+    """The top-level modules the assignment's check files import, anywhere in them."""
+    return {name for path in assignment.check_files() for name in imported_modules(path.read_text())}
 
 
 def import_quietly(name):
